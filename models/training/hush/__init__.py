@@ -1,0 +1,1 @@
+"""Hushscribe training recipe library: build-time only, never shipped to users."""
