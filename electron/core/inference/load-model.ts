@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import { ModelError } from '../errors.js';
+import type { ProviderChoice } from '../transcribe/types.js';
+import { modelInfoFrom, type ModelInfo } from './model-info.js';
+import { readOnnxMetadata } from './onnx-metadata.js';
+import { openSession, type OpenedSession } from './providers.js';
+
+export interface LoadedModel extends OpenedSession {
+  readonly info: ModelInfo;
+}
+
+export interface LoadOptions {
+  provider?: ProviderChoice;
+  threads?: number;
+}
+
+/** The one model loader: reads the file, checks its declared contract, opens it on a provider. */
+export async function loadModel(path: string, opts: LoadOptions = {}): Promise<LoadedModel> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ModelError(path, code === 'ENOENT' ? 'model file not found' : `cannot read model (${code ?? 'error'})`, { cause: err });
+  }
+  if (bytes.length === 0) throw new ModelError(path, 'model file is empty');
+  let meta: Record<string, string>;
+  try {
+    meta = readOnnxMetadata(bytes);
+  } catch (err) {
+    throw new ModelError(path, `not a valid ONNX model (${(err as Error).message})`, { cause: err });
+  }
+  const info = modelInfoFrom(path, meta);
+  let opened: OpenedSession;
+  try {
+    opened = await openSession(bytes, opts.provider ?? 'auto', opts.threads ?? 1);
+  } catch (err) {
+    if (err instanceof ModelError) throw err;
+    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new ModelError(path, `onnxruntime cannot load it (${why})`, { cause: err });
+  }
+  checkIo(info, opened);
+  return { ...opened, info };
+}
+
+function checkIo(info: ModelInfo, { session }: OpenedSession): void {
+  const want = info.streaming ? ['features', ...info.stateShapes.map((_, i) => `state_${i}`)] : ['features', 'lengths'];
+  const have = [...session.inputNames];
+  if (want.join(',') !== have.join(',')) throw new ModelError(info.path, `inputs are [${have.join(', ')}], expected [${want.join(', ')}]`);
+  if (!session.outputNames.includes('logprobs')) throw new ModelError(info.path, "has no 'logprobs' output");
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The GPU run of the recipe, on a lent machine (see README.md): synthesis on its CPUs, then
+# teacher training (stage 05) and student distillation (stage 09) on its GPU, all inside one
+# time budget. Results go to $OUT; exports and evaluation happen back on the CPU machine.
+#   bash models/training/device/run.sh        (from the repo root, with .device-carry/ carried)
+set -uo pipefail
+REPO=$(pwd)
+C=$REPO/.device-carry
+W=${HUSH_WORK:-/tmp/hush}
+OUT=${OUT:-$W/out}
+SYNTH_S=${SYNTH_S:-100}
+TEACHER_MIN=${TEACHER_MIN:-4.0}
+STUDENT_MIN=${STUDENT_MIN:-2.0}
+DEVICE=${DEVICE:-cuda}
+JOBS=${JOBS:-$(nproc)}
+T0=$(date +%s)
+stamp() { echo "[$(( $(date +%s) - T0 ))s] $*"; }
+mkdir -p "$W/tools" "$W/data/lists" "$W/data/aug" "$OUT"
+tar -C "$W/tools" -xJf "$C/tools.tar.xz"
+export PATH=$W/tools/bin:$PATH LD_LIBRARY_PATH=$W/tools/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} ESPEAK_DATA_PATH=$W/tools
+export HUSH_OPUSDEC=$W/tools/bin/opusdec HUSH_SHARED=$C/shared HUSH_DATA=$W/data HUSH_EXP=$W/exp HUSH_LOGS=$OUT/logs PYTHONUNBUFFERED=1
+for f in "$C"/lists/*.tsv; do  # carried lists point at ../audio; make them absolute here
+  awk -F'\t' -v OFS='\t' -v root="$C" 'NR>1 {sub(/^\.\.\//, root "/", $2)} {print}' "$f" > "$W/data/lists/$(basename "$f")"
+done
+[ -f "$C/rirs.npy" ] && cp "$C/rirs.npy" "$W/data/aug/"
+stamp "tools: $(flite --version 2>&1 | head -1); $(espeak-ng --version 2>&1 | head -1)"
+python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), torch.cuda.get_device_name(0) if torch.cuda.is_available() else '')"
+
+stamp "synthesis (${SYNTH_S}s budget, $JOBS jobs)"
+python3 models/training/device/synth_device.py --plan "$C/synth_plan.tsv" --out "$W/data" --jobs "$JOBS" --seconds "$SYNTH_S" 2>&1 | tail -3
+DEVS="dev_arctic_native dev_speechocean762 dev_librivox"
+stamp "teacher (${TEACHER_MIN} min)"
+python3 models/training/stages/05_train_teacher.py --device "$DEVICE" --budget-min "$TEACHER_MIN" --train train_real synth_train \
+  --dev $DEVS --jobs "$JOBS" ${TEACHER_ARGS:-} 2>&1 | grep -E "done|calibrated|finished|Error|error|refused|h per epoch|parameters" | cut -c1-400
+stamp "student rows a-e (${STUDENT_MIN} min)"
+python3 models/training/stages/09_train_student.py --device "$DEVICE" --budget-min "$STUDENT_MIN" --train train_real synth_train \
+  --dev $DEVS --jobs "$JOBS" ${STUDENT_ARGS:-} 2>&1 | grep -E "done|calibrated|finished|Error|error|refused|row " | cut -c1-600
+stamp "packing results"
+python3 - "$W/exp" "$OUT" <<'PY'
+import sys, torch
+from pathlib import Path
+exp, out = Path(sys.argv[1]), Path(sys.argv[2])
+best = exp / "teacher" / "best.pt"
+if best.exists():
+    s = torch.load(best, map_location="cpu")
+    s["model"] = {k: (v.half() if v.is_floating_point() else v) for k, v in s["model"].items()}
+    torch.save(s, out / "teacher_fp16.pt")
+rows = {p.stem: torch.load(p, map_location="cpu") for p in sorted((exp / "student").glob("row_*.pt"))}
+if rows:
+    torch.save(rows, out / "students.pt")
+PY
+[ -f "$OUT/teacher_fp16.pt" ] && split -b 15M -d "$OUT/teacher_fp16.pt" "$OUT/teacher_fp16.pt.part" && rm "$OUT/teacher_fp16.pt"
+cp "$W/exp/teacher/history.json" "$OUT/logs/teacher_history.json" 2>/dev/null
+cp "$W/exp/student/history.json" "$OUT/logs/student_history.json" 2>/dev/null
+tar -C "$OUT" -czf "$OUT/logs.tar.gz" logs && rm -rf "$OUT/logs"
+ls -la "$OUT"
+stamp "done"

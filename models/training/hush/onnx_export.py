@@ -1,0 +1,119 @@
+"""ONNX export with the metadata contract that electron/core/inference checks.
+
+Streaming form: inputs `features` [1, T, 80] and `state_i`; outputs `logprobs`
+[1, T/2, 29] and `next_state_i`. Non-streaming form: inputs `features` [1, T, 80]
+and `lengths` [1]; output `logprobs`.
+"""
+import json
+
+import onnx
+import torch
+
+from .features import SPEC
+from .text import SYMBOLS
+
+
+class _Streaming(torch.nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, features, *states):
+        logp, new_states = self.model.stream(features, list(states))
+        return (logp, *new_states)
+
+
+class _Whole(torch.nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, features, lengths):
+        del lengths  # batch of one, even length: the runtime pads the last window itself
+        lookahead = getattr(self.model, "lookahead", 0)
+        if lookahead:
+            tail = features[:, -1:, :].expand(1, lookahead, features.shape[2])
+            features = torch.cat([features, tail], dim=1)
+        return self.model(features)[:, lookahead // 2:]
+
+
+def _metadata(model, version, streaming, extra):
+    meta = {
+        "hushscribe_contract": "1",
+        "symbols": SYMBOLS,
+        "blank_index": str(len(SYMBOLS)),
+        "frame_shift_ms": str(int(1000 * SPEC["frameShift"] / SPEC["sampleRate"])),
+        "subsampling": "2",
+        "lookahead_ms": str(10 * getattr(model, "lookahead", 0) if streaming else 0),
+        "feature_spec_version": str(SPEC["version"]),
+        "feature_dim": str(SPEC["numMel"]),
+        "model_version": version,
+        "streaming": "true" if streaming else "false",
+    }
+    meta.update(extra or {})
+    return meta
+
+
+def export(model, path, version, streaming, extra_meta=None, opset=14):
+    model = model.eval()
+    feats = torch.randn(1, 64, SPEC["numMel"])
+    if streaming:
+        states = model.initial_states(1)
+        names = [f"state_{i}" for i in range(len(states))]
+        out_names = ["logprobs"] + [f"next_state_{i}" for i in range(len(states))]
+        axes = {"features": {1: "frames"}, "logprobs": {1: "out_frames"}}
+        torch.onnx.export(_Streaming(model), (feats, *states), path, input_names=["features", *names],
+                          output_names=out_names, dynamic_axes=axes, opset_version=opset)
+        extra = {"state_shapes": json.dumps([list(s.shape) for s in states])}
+    else:
+        axes = {"features": {1: "frames"}, "logprobs": {1: "out_frames"}}
+        torch.onnx.export(_Whole(model), (feats, torch.tensor([64])), path, input_names=["features", "lengths"],
+                          output_names=["logprobs"], dynamic_axes=axes, opset_version=opset)
+        extra = {}
+    extra.update(extra_meta or {})
+    proto = onnx.load(path)
+    for key, value in _metadata(model, version, streaming, extra).items():
+        entry = proto.metadata_props.add()
+        entry.key, entry.value = key, value
+    onnx.save(proto, path)
+    onnx.checker.check_model(proto)
+
+
+def store_weights_fp16(path, min_elements=1024):
+    """Halve the file: large float initializers stored as fp16, each followed by a Cast to
+    float. onnxruntime folds the casts at load, so inference still runs in fp32."""
+    import numpy as np
+    from onnx import helper, numpy_helper
+
+    proto = onnx.load(path)
+    graph = proto.graph
+    casts = []
+    for init in list(graph.initializer):
+        if init.data_type != onnx.TensorProto.FLOAT:
+            continue
+        arr = numpy_helper.to_array(init)
+        if arr.size < min_elements:
+            continue
+        half_name = init.name + "__fp16"
+        graph.initializer.remove(init)
+        graph.initializer.append(numpy_helper.from_array(arr.astype(np.float16), half_name))
+        casts.append(helper.make_node("Cast", [half_name], [init.name], to=onnx.TensorProto.FLOAT, name=init.name + "__cast"))
+    for node in reversed(casts):
+        graph.node.insert(0, node)
+    onnx.save(proto, path)
+    onnx.checker.check_model(proto)
+
+
+def save_parity_fixture(model, feats, out_dir, name):
+    """Features and PyTorch log-probs for the TypeScript parity test against the exported ONNX."""
+    import numpy as np
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with torch.no_grad():
+        x = feats.unsqueeze(0)
+        lookahead = getattr(model, "lookahead", 0)
+        if lookahead:
+            x = torch.cat([x, x[:, -1:].expand(1, lookahead, x.shape[2])], dim=1)
+        logp = model(x)[:, lookahead // 2:]
+    np.save(out_dir / f"{name}-input.npy", feats.numpy().astype(np.float32))
+    np.save(out_dir / f"{name}-torch-logprobs.npy", logp[0].numpy().astype(np.float32))

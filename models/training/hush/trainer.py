@@ -1,0 +1,159 @@
+"""Waveform-level CTC/KD training shared by the teacher and student stages.
+
+Audio lives in memory (WavBank), batches are augmented and featurised on the fly
+on the training device, and everything is checkpointed for resumption. A wall-clock
+budget sizes the learning-rate schedule, so a short session still ends annealed.
+"""
+import contextlib
+import json
+import math
+import random
+import time
+from pathlib import Path
+
+import torch
+
+from .features import LogMel
+from .nn import pad_lookahead
+from .text import BLANK, encode, greedy, wer_counts
+
+
+def length_batches(lengths, max_samples, rng, max_items=256):
+    order = sorted(range(len(lengths)), key=lambda i: int(lengths[i]))
+    out, cur, longest = [], [], 0
+    for i in order:
+        n = int(lengths[i])
+        if cur and (max(longest, n) * (len(cur) + 1) > max_samples or len(cur) >= max_items):
+            out.append(cur)
+            cur, longest = [], 0
+        cur.append(i)
+        longest = max(longest, n)
+    if cur:
+        out.append(cur)
+    rng.shuffle(out)
+    return out
+
+
+def spec_augment(feats, gen, freq_masks=2, freq_width=15, time_masks=4, time_width=20):
+    """Batch SpecAugment in place with zero (after CMVN, the mean) filled via the per-utterance mean."""
+    b, t, f = feats.shape
+    dev = feats.device
+    fill = feats.mean(dim=(1, 2), keepdim=True)
+    ar_f = torch.arange(f, device=dev).view(1, 1, f)
+    ar_t = torch.arange(t, device=dev).view(1, t, 1)
+    mask = torch.zeros(b, t, f, dtype=torch.bool, device=dev)
+    for _ in range(freq_masks):
+        w = torch.randint(0, freq_width + 1, (b, 1, 1), generator=gen, device=dev)
+        s = (torch.rand(b, 1, 1, generator=gen, device=dev) * (f - w)).long()
+        mask |= (ar_f >= s) & (ar_f < s + w)
+    for _ in range(time_masks):
+        w = torch.randint(0, time_width + 1, (b, 1, 1), generator=gen, device=dev)
+        w = torch.minimum(w, torch.tensor(max(t // 10, 1), device=dev))
+        s = (torch.rand(b, 1, 1, generator=gen, device=dev) * (t - w).clamp(min=1)).long()
+        mask |= (ar_t >= s) & (ar_t < s + w)
+    return torch.where(mask, fill.expand_as(feats), feats)
+
+
+class Featurizer:
+    def __init__(self, device):
+        self.logmel = LogMel().to(device)
+
+    def __call__(self, wav, lengths):
+        feats = self.logmel(wav)
+        frames = torch.clamp((lengths - 400) // 160 + 1, min=1)
+        return feats, frames
+
+
+def cmvn_stats(bank, featurize, device, n=400, seed=0):
+    rng = random.Random(seed)
+    idx = rng.sample(range(len(bank)), min(n, len(bank)))
+    feats = []
+    for chunk in range(0, len(idx), 32):
+        wav, lengths = bank.batch(idx[chunk:chunk + 32], device)
+        f, frames = featurize(wav, lengths)
+        feats += [f[i, : frames[i]] for i in range(len(frames))]
+    allf = torch.cat(feats).float()
+    return allf.mean(0).cpu(), allf.std(0).cpu()
+
+
+def decode_bank(model, bank, featurize, device, max_samples=16000 * 400):
+    """Greedy hypotheses and per-utterance log-probs lengths for every row of a bank."""
+    model.eval()
+    hyps = [""] * len(bank)
+    with torch.no_grad():
+        for idx in length_batches(bank.lengths, max_samples, random.Random(0)):
+            wav, lengths = bank.batch(idx, device)
+            feats, frames = featurize(wav, lengths)
+            logp, out_len = run_model(model, feats, frames)
+            best = logp.argmax(-1).cpu()
+            for row, i in enumerate(idx):
+                hyps[i] = greedy(best[row, : int(out_len[row])].tolist())
+    model.train()
+    return hyps
+
+
+def run_model(model, feats, frames):
+    """Log-probs [B, T/2, C] aligned to output frames, and their lengths."""
+    feats = pad_lookahead(feats, frames, model.lookahead)
+    if model.kind == "conformer":
+        logp = model(feats, frames)
+    else:
+        logp = model(feats)[:, model.lookahead // 2:]
+    return logp, (frames + 1) // 2
+
+
+def dev_wer(model, banks, featurize, device):
+    out = {}
+    for name, bank in banks.items():
+        hyps = decode_bank(model, bank, featurize, device)
+        e = w = 0
+        for ref, hyp in zip(bank.texts, hyps):
+            de, dw = wer_counts(ref, hyp)
+            e, w = e + de, w + dw
+        out[name] = round(100.0 * e / max(w, 1), 2)
+    return out
+
+
+class Budget:
+    """Cosine schedule over a number of steps fixed from the measured step time and the budget."""
+
+    def __init__(self, seconds, max_steps, warmup=0.08):
+        self.seconds, self.max_steps, self.warmup = seconds, max_steps, warmup
+        self.total = max_steps
+        self.t0 = time.time()
+
+    def calibrate(self, steps_done, elapsed):
+        if self.seconds and steps_done > 0:
+            self.total = min(self.max_steps, int(steps_done * self.seconds / max(elapsed, 1e-6)))
+
+    def lr(self, step, peak):
+        frac = step / max(self.total, 1)
+        return peak * min(1.0, frac / self.warmup) * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0)))
+
+    def over(self, step):
+        return step >= self.total
+
+
+def targets_of(texts, idx):
+    ids = [encode(texts[i]) for i in idx]
+    return torch.tensor([c for t in ids for c in t], dtype=torch.long), torch.tensor([len(t) for t in ids])
+
+
+def save_checkpoint(path, **state):
+    tmp = Path(str(path) + ".tmp")
+    torch.save(state, tmp)
+    tmp.replace(path)
+
+
+def write_json(path, obj):
+    Path(path).write_text(json.dumps(obj, indent=2))
+
+
+CTC = torch.nn.CTCLoss(blank=BLANK, zero_infinity=True, reduction="sum")
+
+
+def autocast(device):
+    """bf16 autocast on a GPU; nothing on CPU (torch 1.13 rejects a disabled CUDA autocast without CUDA)."""
+    if device.type == "cuda":
+        return torch.autocast(device_type="cuda", dtype=torch.bfloat16)
+    return contextlib.nullcontext()

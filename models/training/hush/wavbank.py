@@ -1,0 +1,105 @@
+"""All of a list's audio as one int16 tensor with offsets: one decode per session, then
+batches are gathered in memory (or in GPU memory), so epochs never touch the disk."""
+import csv
+import multiprocessing as mp
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import audio
+from .text import encode
+
+
+def read_list(path):
+    """Rows of a recipe list (corpus manifest format; audio relative to the list or absolute)."""
+    rows = []
+    with open(path, newline="") as fh:
+        for i, row in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
+            audio_path = Path(row["audio"])
+            if not audio_path.is_absolute():
+                audio_path = Path(path).parent / audio_path
+            row["audio"] = str(audio_path)
+            row["_line"] = i
+            rows.append(row)
+    return rows
+
+
+def _decode(path):
+    wav = audio.load(path)
+    return np.clip(np.round(wav * 32767.0), -32768, 32767).astype(np.int16)
+
+
+class WavBank:
+    def __init__(self, ids, texts, offsets, lengths, samples, speakers):
+        self.ids, self.texts, self.speakers = ids, texts, speakers
+        self.offsets, self.lengths, self.samples = offsets, lengths, samples
+
+    @classmethod
+    def build(cls, list_path, jobs=2, require_text=True):
+        rows = read_list(list_path)
+        for row in rows:
+            if not Path(row["audio"]).exists():
+                raise ValueError(f"{list_path}:{row['_line']}: row {row['id']}: audio {row['audio']} is missing")
+            if require_text:
+                try:
+                    encode(row["text"])
+                except ValueError as exc:
+                    raise ValueError(f"{list_path}:{row['_line']}: row {row['id']}: {exc}") from None
+        with mp.Pool(jobs) as pool:
+            wavs = pool.map(_decode, [r["audio"] for r in rows], chunksize=16)
+        lengths = torch.tensor([len(w) for w in wavs], dtype=torch.long)
+        offsets = torch.zeros(len(wavs), dtype=torch.long)
+        if len(wavs) > 1:
+            offsets[1:] = torch.cumsum(lengths, 0)[:-1]
+        samples = torch.from_numpy(np.concatenate(wavs)) if wavs else torch.zeros(0, dtype=torch.int16)
+        return cls([r["id"] for r in rows], [r.get("text", "") for r in rows], offsets, lengths, samples, [r.get("speaker", "") for r in rows])
+
+    @classmethod
+    def cached(cls, list_path, cache_path, jobs=2, require_text=True):
+        cache_path = Path(cache_path)
+        if cache_path.exists() and cache_path.stat().st_mtime >= Path(list_path).stat().st_mtime:
+            d = torch.load(cache_path)
+            return cls(d["ids"], d["texts"], d["offsets"], d["lengths"], d["samples"], d["speakers"])
+        bank = cls.build(list_path, jobs, require_text)
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        torch.save(bank.__dict__, cache_path)
+        return bank
+
+    def __len__(self):
+        return len(self.ids)
+
+    def hours(self):
+        return float(self.lengths.sum()) / 16000 / 3600
+
+    def to(self, device):
+        self.samples = self.samples.to(device)
+        return self
+
+    def batch(self, idx, device):
+        """Float waveforms [B, Nmax] in [-1, 1] and lengths, for bank indices idx (one gather, no Python loop)."""
+        idx_t = torch.as_tensor(idx, dtype=torch.long)
+        lengths = self.lengths[idx_t].to(device)
+        offsets = self.offsets[idx_t].to(device)
+        n = int(lengths.max())
+        ar = torch.arange(n, device=device).unsqueeze(0)
+        valid = ar < lengths.unsqueeze(1)
+        pos = torch.where(valid, offsets.unsqueeze(1) + ar, torch.zeros_like(ar))
+        samples = self.samples if self.samples.device == torch.device(device) else self.samples.to(device)
+        out = samples[pos].float() / 32768.0
+        return out * valid, lengths
+
+
+def concat(banks):
+    ids, texts, speakers, lens, samples = [], [], [], [], []
+    for b in banks:
+        ids += b.ids
+        texts += b.texts
+        speakers += b.speakers
+        lens.append(b.lengths)
+        samples.append(b.samples)
+    lengths = torch.cat(lens)
+    offsets = torch.zeros_like(lengths)
+    if len(lengths) > 1:
+        offsets[1:] = torch.cumsum(lengths, 0)[:-1]
+    return WavBank(ids, texts, offsets, lengths, torch.cat(samples), speakers)

@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""Stage 09: distil the streaming HDNN student (and its ablation rows) from the teacher.
+
+    /usr/bin/python3 models/training/stages/09_train_student.py [--budget-min 120] [--device auto]
+
+All rows of the experiments table train side by side on the SAME augmented batches,
+so they differ only in their loss and architecture:
+  a  hdnn  CTC on ground truth only
+  b  hdnn  + frame-level KD (KL to teacher posteriors at temperature tau), CTC on ground truth
+  c  hdnn  sequence-level KD: the teacher's greedy transcripts as CTC targets on all audio
+  d  hdnn  b + c combined (the shipped student)
+  e  dnn   a plain DNN of equal size, without gates, trained like d
+Teacher targets come online from the teacher on each augmented batch (identical to a
+cache of them for the same seed; stage 08 writes that cache for CPU runs).
+Resumable: exp/student/last.pt. Logs: logs/09_train_student.log, exp/student/history.json.
+"""
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from hush import stage  # noqa: E402
+from hush.assets import augmenter_for  # noqa: E402
+from hush.models import ConformerCtc, HighwayStudent, count_parameters  # noqa: E402
+from hush.text import BLANK, encode, greedy  # noqa: E402
+from hush.trainer import (CTC, Budget, autocast, Featurizer, dev_wer, length_batches, run_model, save_checkpoint,  # noqa: E402
+                          spec_augment, write_json)
+from hush.wavbank import WavBank, concat  # noqa: E402
+
+LISTS = stage.DATA / "lists"
+ROWS = {
+    "a": dict(gates=True, frame_kd=0.0, gt_ctc=1.0, seq_kd=0.0),
+    "b": dict(gates=True, frame_kd=0.5, gt_ctc=0.5, seq_kd=0.0),
+    "c": dict(gates=True, frame_kd=0.0, gt_ctc=0.0, seq_kd=1.0),
+    "d": dict(gates=True, frame_kd=0.5, gt_ctc=0.25, seq_kd=0.25),
+    "e": dict(gates=False, frame_kd=0.5, gt_ctc=0.25, seq_kd=0.25),
+}
+
+
+def parse():
+    p = argparse.ArgumentParser()
+    p.add_argument("--train", nargs="+", default=["train_real", "synth_train", "untranscribed"])
+    p.add_argument("--dev", nargs="+", default=["dev_arctic_native", "dev_speechocean762", "dev_librivox", "dev_synth_slt"])
+    p.add_argument("--rows", default="abcde")
+    p.add_argument("--teacher", default=str(stage.EXP / "teacher" / "best.pt"))
+    p.add_argument("--device", default="auto")
+    p.add_argument("--budget-min", type=float, default=120.0)
+    p.add_argument("--max-epochs", type=int, default=100)
+    p.add_argument("--tau", type=float, default=2.0)
+    p.add_argument("--kd-shift", type=int, default=0, help="output frames by which teacher posteriors are delayed for the student")
+    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--batch-seconds", type=float, default=0)
+    p.add_argument("--real-repeats", type=int, default=2)
+    p.add_argument("--exp", default=str(stage.EXP / "student"))
+    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--seed", type=int, default=2)
+    return p.parse_args()
+
+
+def load_banks(names, jobs, log):
+    banks = {}
+    for name in names:
+        path = LISTS / f"{name}.tsv"
+        if not path.exists():
+            log.info("list %s not present; skipped", path)
+            continue
+        try:
+            banks[name] = WavBank.cached(path, stage.DATA / "cache" / f"{name}.pt", jobs, require_text=name != "untranscribed")
+        except ValueError as exc:
+            raise stage.Refusal(str(exc))
+        log.info("%s: %d utterances, %.2f h", name, len(banks[name]), banks[name].hours())
+    return banks
+
+
+def frame_kd_loss(student_logp, teacher_logp, out_len, tau, shift):
+    """KL(teacher_tau || student_tau) per valid frame, teacher delayed by `shift` frames."""
+    if shift:
+        teacher_logp = torch.cat([teacher_logp[:, :1].expand(-1, shift, -1), teacher_logp[:, :-shift]], dim=1)
+    t = min(student_logp.shape[1], teacher_logp.shape[1])
+    mask = (torch.arange(t, device=out_len.device).unsqueeze(0) < out_len.unsqueeze(1)).float()
+    p_t = F.softmax(teacher_logp[:, :t] / tau, dim=-1)
+    log_s = F.log_softmax(student_logp[:, :t] / tau, dim=-1)
+    kl = (p_t * (torch.log(p_t + 1e-9) - log_s)).sum(-1)
+    return (kl * mask).sum() * tau * tau / mask.sum().clamp(min=1)
+
+
+def ctc_loss(logp, out_len, texts):
+    ids = [encode(t) for t in texts]
+    keep = [i for i, t in enumerate(ids) if len(t) > 0]
+    if not keep:
+        return logp.sum() * 0.0
+    targets = torch.tensor([c for i in keep for c in ids[i]], dtype=torch.long, device=logp.device)
+    tlens = torch.tensor([len(ids[i]) for i in keep], device=logp.device)
+    return CTC(logp[keep].float().transpose(0, 1), targets, out_len[keep], tlens) / len(keep)
+
+
+def main():
+    args = parse()
+    log = stage.setup("09_train_student")
+    device = torch.device("cuda" if args.device == "auto" and torch.cuda.is_available() else ("cpu" if args.device == "auto" else args.device))
+    torch.manual_seed(args.seed)
+    if device.type == "cpu":
+        torch.set_num_threads(max(1, args.jobs))
+    exp = Path(args.exp)
+    exp.mkdir(parents=True, exist_ok=True)
+    if not Path(args.teacher).exists():
+        raise stage.Refusal(f"teacher checkpoint {args.teacher} is missing; run stage 05 first")
+    saved = torch.load(args.teacher, map_location="cpu")
+    teacher = ConformerCtc(**{k: v for k, v in saved["config"].items()}).to(device)
+    teacher.load_state_dict(saved["model"])
+    teacher.eval()
+    train_banks = load_banks(args.train, args.jobs, log)
+    dev_banks = load_banks(args.dev, args.jobs, log)
+    parts = []
+    for name, bank in train_banks.items():
+        parts += [bank] * (1 if name == "synth_train" else args.real_repeats)
+    bank = concat(parts).to(device)
+    transcribed = torch.tensor([bool(t) for t in bank.texts])
+    log.info("pool: %d utterances, %.2f h per epoch (%d untranscribed)", len(bank), bank.hours(), int((~transcribed).sum()))
+    for b in dev_banks.values():
+        b.to(device)
+    featurize = Featurizer(device)
+    augment = augmenter_for(train_banks, device, log, seed=args.seed)
+    students = {}
+    for row in args.rows:
+        cfg = ROWS[row]
+        model = HighwayStudent(gates=cfg["gates"], layers=10 if cfg["gates"] else 12).to(device)
+        model.cmvn.load_state_dict(teacher.cmvn.state_dict())
+        students[row] = model
+        log.info("row %s: %s, %d parameters (gates %d), look-ahead %d ms, losses %s", row, model.kind, count_parameters(model),
+                 sum(p.numel() for p in model.gate_parameters()), 10 * model.lookahead, cfg)
+    opts = {r: torch.optim.AdamW(m.parameters(), lr=args.lr, weight_decay=1e-3) for r, m in students.items()}
+    batch_samples = int(16000 * (args.batch_seconds or (600 if device.type == "cuda" else 60)))
+    steps_per_epoch = len(length_batches(bank.lengths, batch_samples, random.Random(0)))
+    budget = Budget(args.budget_min * 60, steps_per_epoch * args.max_epochs)
+    state = {"epoch": 0, "step": 0, "history": [], "elapsed": 0.0, "hours_seen": 0.0}
+    ckpt = exp / "last.pt"
+    if ckpt.exists():
+        s = torch.load(ckpt, map_location=device)
+        for r in students:
+            students[r].load_state_dict(s["models"][r])
+            opts[r].load_state_dict(s["opts"][r])
+        state, budget.total = s["state"], s["budget_total"]
+        log.info("resumed at epoch %d step %d", state["epoch"], state["step"])
+    t_start, last_save, calibrated = time.time() - state["elapsed"], time.time(), state["step"] > 50
+    spike_gap = []
+    while state["epoch"] < args.max_epochs and not budget.over(state["step"]):
+        batches = length_batches(bank.lengths, batch_samples, random.Random(args.seed * 1000 + state["epoch"]))
+        t_epoch = time.time()
+        for bi, idx in enumerate(batches):
+            if budget.over(state["step"]) or time.time() - t_start > 1.1 * args.budget_min * 60:
+                budget.total = min(budget.total, state["step"])  # hard wall-clock stop: a lent GPU must not overrun
+                break
+            step = state["step"]
+            wav, lengths = bank.batch(idx, device)
+            wav, lengths = augment(wav, lengths, seed=args.seed * 1_000_003 + step)
+            feats, frames = featurize(wav, lengths)
+            gen = torch.Generator(device=device)
+            gen.manual_seed(step)
+            with torch.no_grad(), autocast(device):
+                t_logp, out_len = run_model(teacher, feats, frames)
+            t_logp = t_logp.float()
+            best = t_logp.argmax(-1).cpu()
+            t_texts = [greedy(best[r, : int(out_len[r])].tolist()) for r in range(len(idx))]
+            gt_texts = [bank.texts[i] for i in idx]
+            feats = spec_augment(feats, gen, time_masks=2)
+            for row, model in students.items():
+                cfg = ROWS[row]
+                with autocast(device):
+                    s_logp, _ = run_model(model, feats, frames)
+                s_logp = s_logp.float()
+                loss = s_logp.sum() * 0.0
+                if cfg["frame_kd"]:
+                    loss = loss + cfg["frame_kd"] * frame_kd_loss(s_logp, t_logp, out_len, args.tau, args.kd_shift)
+                if cfg["gt_ctc"]:
+                    loss = loss + cfg["gt_ctc"] * ctc_loss(s_logp, out_len, gt_texts)
+                if cfg["seq_kd"]:
+                    loss = loss + cfg["seq_kd"] * ctc_loss(s_logp, out_len, t_texts)
+                for g in opts[row].param_groups:
+                    g["lr"] = budget.lr(step, args.lr)
+                opts[row].zero_grad(set_to_none=True)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+                opts[row].step()
+                if row == "a" and bi % 50 == 0:
+                    spike_gap.append(spike_offset(s_logp.detach(), t_logp, out_len))
+            state["step"] += 1
+            state["hours_seen"] += float(lengths.sum()) / 16000 / 3600
+            if not calibrated and state["step"] == 50:
+                budget.calibrate(50, time.time() - t_start)
+                calibrated = True
+                log.info("calibrated schedule: %d steps in %.0f min (%d per epoch)", budget.total, args.budget_min, len(batches))
+            if bi % 50 == 0:
+                log.info("epoch %d step %d last loss(%s) %.3f %.0fs", state["epoch"], state["step"], row, loss.item(), time.time() - t_start)
+            if time.time() - last_save > 180:
+                state["elapsed"] = time.time() - t_start
+                save_all(ckpt, students, opts, state, budget)
+                last_save = time.time()
+        entry = {"epoch": state["epoch"], "step": state["step"], "hours_seen": state["hours_seen"], "minutes": (time.time() - t_start) / 60,
+                 "epoch_seconds": time.time() - t_epoch, "dev_greedy_wer": {r: dev_wer(m, dev_banks, featurize, device) for r, m in students.items()},
+                 "spike_offset_frames_a_minus_teacher": spike_gap[-5:]}
+        state["history"].append(entry)
+        log.info("epoch %d done: %s", state["epoch"], entry)
+        state["epoch"] += 1
+        state["elapsed"] = time.time() - t_start
+        save_all(ckpt, students, opts, state, budget)
+        last_save = time.time()
+    for row, model in students.items():
+        torch.save({"model": model.state_dict(), "config": model.config, "row": row, "losses": ROWS[row]}, exp / f"row_{row}.pt")
+    write_json(exp / "history.json", {"rows": ROWS, "parameters": {r: count_parameters(m) for r, m in students.items()},
+                                      "device": str(device), "tau": args.tau, "kd_shift": args.kd_shift, "history": state["history"]})
+    log.info("student training finished: %d epochs, %d steps, %.1f h of audio seen", state["epoch"], state["step"], state["hours_seen"])
+
+
+def spike_offset(student_logp, teacher_logp, out_len):
+    """Mean frame offset between student and teacher non-blank spikes (positive: student fires later)."""
+    gaps = []
+    for r in range(student_logp.shape[0]):
+        n = int(out_len[r])
+        s = (student_logp[r, :n].argmax(-1) != BLANK).nonzero().flatten().float()
+        t = (teacher_logp[r, :n].argmax(-1) != BLANK).nonzero().flatten().float()
+        if len(s) and len(t) and len(s) == len(t):
+            gaps.append(float((s - t).mean()))
+    return round(sum(gaps) / len(gaps), 2) if gaps else None
+
+
+def save_all(path, students, opts, state, budget):
+    save_checkpoint(path, models={r: m.state_dict() for r, m in students.items()}, opts={r: o.state_dict() for r, o in opts.items()},
+                    state=state, budget_total=budget.total)
+
+
+if __name__ == "__main__":
+    main()
