@@ -150,10 +150,9 @@ export class WindowedRunner implements AcousticRunner {
   private async runWindow(frames: number, keepTo: number): Promise<LogProbBlock> {
     const dim = this.buffer.dim;
     const features = this.buffer.peek(0, frames);
-    const result = await this.model.session.run({
-      features: new ort.Tensor('float32', features, [1, frames, dim]),
-      lengths: new ort.Tensor('int64', BigInt64Array.from([BigInt(frames)]), [1]),
-    });
+    const feeds: Record<string, ort.Tensor> = { features: new ort.Tensor('float32', features, [1, frames, dim]) };
+    if (this.model.session.inputNames.includes('lengths')) feeds.lengths = new ort.Tensor('int64', BigInt64Array.from([BigInt(frames)]), [1]);
+    const result = await this.model.session.run(feeds);
     const logp = result.logprobs.data as Float32Array;
     const from = (this.emitted - this.bufferStart) / 2;
     const to = Math.ceil((keepTo - this.bufferStart) / 2);

@@ -44,8 +44,11 @@ export async function loadModel(path: string, opts: LoadOptions = {}): Promise<L
 }
 
 function checkIo(info: ModelInfo, { session }: OpenedSession): void {
-  const want = info.streaming ? ['features', ...info.stateShapes.map((_, i) => `state_${i}`)] : ['features', 'lengths'];
   const have = [...session.inputNames];
-  if (want.join(',') !== have.join(',')) throw new ModelError(info.path, `inputs are [${have.join(', ')}], expected [${want.join(', ')}]`);
+  // A non-streaming graph whose model ignores lengths has that input pruned by the exporter.
+  const allowed = info.streaming ? [['features', ...info.stateShapes.map((_, i) => `state_${i}`)]] : [['features', 'lengths'], ['features']];
+  if (!allowed.some((want) => want.join(',') === have.join(','))) {
+    throw new ModelError(info.path, `inputs are [${have.join(', ')}], expected [${allowed[0].join(', ')}]`);
+  }
   if (!session.outputNames.includes('logprobs')) throw new ModelError(info.path, "has no 'logprobs' output");
 }

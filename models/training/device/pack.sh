@@ -17,24 +17,15 @@ if [ ! -f "$CARRY/tools.tar.xz" ]; then
   for b in flite espeak-ng opusdec; do
     ldd "$(command -v $b)" | awk '/=> \//{print $3}' | grep -v -E '/(libc|libm|libpthread|libdl|librt|ld-linux)[.-]' | while read -r l; do cp -L "$l" "$T/lib/"; done
   done
-  for l in "$T"/lib/*; do base=$(basename "$l"); done
   D=/usr/lib/x86_64-linux-gnu/espeak-ng-data
   cp -r "$D"/{phontab,phonindex,phondata,intonations,en_dict,voices} "$T/espeak-ng-data/"
   mkdir -p "$T/espeak-ng-data/lang"; cp -r "$D/lang/gmw" "$T/espeak-ng-data/lang/"
-  tar -C "$T" -cJf "$CARRY/tools.tar.xz" .
+  tar -C "$T" -cJf "$CARRY/tools.tar.xz.tmp" . && mv "$CARRY/tools.tar.xz.tmp" "$CARRY/tools.tar.xz"
   rm -rf "$T"
 fi
 
-# 2. Real speech, re-encoded at 12 kbit/s wideband Opus (the originals are 24 kbit/s and do not fit).
-reencode() {  # list name -> carried list with relative paths
-  local name=$1 out=$CARRY/lists/$1.tsv
-  [ -f "$out" ] && return 0
-  mkdir -p "$CARRY/audio/$name"
-  awk -F'\t' -v dir="$CARRY/audio/$name" 'NR>1 {print $2 "\t" dir "/" $1 ".opus"}' "$LISTS/$name.tsv" |
-    xargs -P 2 -d '\n' -n 1 sh -c 'src=$(printf %s "$1" | cut -f1); dst=$(printf %s "$1" | cut -f2); [ -f "$dst" ] || sox -q "$src" -r 16000 -c 1 -t wav - | opusenc --quiet --bitrate 12 - "$dst"' _
-  awk -F'\t' -v OFS='\t' -v name="$name" 'NR==1 {print; next} {$2 = "../audio/" name "/" $1 ".opus"; print}' "$LISTS/$name.tsv" > "$out"
-}
-for name in train_real dev_arctic_native dev_speechocean762 dev_librivox; do reencode "$name"; done
+# 2. Real speech as one 12 kbit/s Opus stream per list (the originals are 24 kbit/s and do not fit).
+/usr/bin/python3 "$REPO/models/training/device/pack_audio.py" train_real dev_arctic_native dev_speechocean762 dev_librivox --out "$CARRY/audio"
 
 # 3. Noise clips and the measured room (as WAV: no FLAC decoder travels).
 cp "$SHARED/data/noise/noise.tsv" "$CARRY/shared/data/noise/"

@@ -19,9 +19,7 @@ mkdir -p "$W/tools" "$W/data/lists" "$W/data/aug" "$OUT"
 tar -C "$W/tools" -xJf "$C/tools.tar.xz"
 export PATH=$W/tools/bin:$PATH LD_LIBRARY_PATH=$W/tools/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} ESPEAK_DATA_PATH=$W/tools
 export HUSH_OPUSDEC=$W/tools/bin/opusdec HUSH_SHARED=$C/shared HUSH_DATA=$W/data HUSH_EXP=$W/exp HUSH_LOGS=$OUT/logs PYTHONUNBUFFERED=1
-for f in "$C"/lists/*.tsv; do  # carried lists point at ../audio; make them absolute here
-  awk -F'\t' -v OFS='\t' -v root="$C" 'NR>1 {sub(/^\.\.\//, root "/", $2)} {print}' "$f" > "$W/data/lists/$(basename "$f")"
-done
+ln -sfn "$C/audio" "$W/data/streams"  # real speech: one Opus stream + index per list (pack_audio.py)
 [ -f "$C/rirs.npy" ] && cp "$C/rirs.npy" "$W/data/aug/"
 stamp "tools: $(flite --version 2>&1 | head -1); $(espeak-ng --version 2>&1 | head -1)"
 python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), torch.cuda.get_device_name(0) if torch.cuda.is_available() else '')"

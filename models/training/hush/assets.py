@@ -7,6 +7,7 @@ import torch
 
 from . import audio, stage
 from .batch_augment import BatchAugmenter
+from .wavbank import load_named
 
 NOISE = stage.SHARED / "data" / "noise"
 RIR = stage.SHARED / "data" / "rir"
@@ -71,3 +72,19 @@ def augmenter_for(train_banks, device, log, seed=0):
             log.info("babble: %d mixtures from %s training speakers", len(b), name)
             noises += b
     return BatchAugmenter(noises, room_responses(log, seed)).to(device)
+
+
+def load_lists(names, jobs, log):
+    """Banks for the named recipe lists; a missing list is logged and skipped, a bad row refused."""
+    banks = {}
+    for name in names:
+        try:
+            bank = load_named(name, stage.DATA, jobs, require_text=name != "untranscribed")
+        except ValueError as exc:
+            raise stage.Refusal(str(exc))
+        if bank is None:
+            log.info("list %s not present; skipped", name)
+            continue
+        banks[name] = bank
+        log.info("%s: %d utterances, %.2f h", name, len(bank), bank.hours())
+    return banks

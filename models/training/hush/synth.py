@@ -100,7 +100,9 @@ def normalize_text(s: str) -> str:
     toks = []
     for tok in s.split():
         tok = _spell_number(tok) if re.search(r"\d", tok) else tok
-        tok = re.sub(r"[^a-z' ]", "", tok).strip("'")
+        tok = re.sub(r"[^a-z' ]", "", tok)
+        if tok.startswith("'") and tok.endswith("'"):   # a quoted word; keep 'cause, students'
+            tok = tok.strip("'")
         if tok:
             toks.append(tok)
     return " ".join(" ".join(toks).split())
@@ -408,25 +410,28 @@ def sample_params(v: Voice, rng: np.random.Generator) -> Tuple[float, float]:
 
 def make_plan(pool: Sequence[Sentence], hours: float, seed: int, voices=TRAIN_VOICES,
               prefix: str = "synth", max_items: Optional[int] = None) -> List[Item]:
-    """Weighted random order of the pool (Efraimidis-Spirakis keys), each sentence spoken once
-    by a randomly drawn voice until the estimated duration reaches ``hours``. Prefix-stable:
-    a larger ``hours`` extends the same plan. The pool is reused (new voice) if exhausted."""
+    """Weighted random order of the pool (Efraimidis-Spirakis keys) until the estimated duration
+    reaches ``hours``. Each sentence's voice, rate and pitch come from an rng seeded by the sentence
+    itself, and the id is a hash of what is spoken, so a sentence added to or removed from the pool
+    changes nothing else (already synthesised files stay valid), and the plan is prefix-stable in
+    ``hours``. The pool is reused (with new voices) if exhausted."""
     keys = np.array([_stable_u("order:" + s.text, seed) ** (1.0 / max(s.weight, 1e-6)) for s in pool])
     order = np.argsort(-keys, kind="stable")
-    rng = np.random.default_rng([seed, 1])
     vw = np.array([v.weight for v in voices])
     vw = vw / vw.sum()
     plan, total, k = [], 0.0, 0
     target = hours * 3600.0
-    while total < target and len(pool) and (max_items is None or k < max_items):
-        s = pool[order[k % len(order)]]
+    n = len(order)
+    while total < target and n and (max_items is None or k < max_items):
+        s = pool[order[k % n]]
+        rnd = k // n
+        key = f"{rnd}:{s.text}" if rnd else s.text
+        rng = np.random.default_rng([seed, int.from_bytes(hashlib.sha1(key.encode()).digest()[:8], "big")])
         v = voices[int(rng.choice(len(voices), p=vw))]
         rate, pitch = sample_params(v, rng)
         est = estimate_seconds(s.text, rate)
-        # the id carries a hash of what is spoken, so a changed plan never reuses a stale file
-        h = hashlib.sha1(f"{s.text}|{v.name}|{rate}|{pitch}".encode()).hexdigest()[:6]
-        plan.append(Item(f"{prefix}_{k:07d}_{voice_dir(v.name)}_{h}", v.name, rate, pitch,
-                         s.text, s.source, est))
+        h = hashlib.sha1(f"{key}|{v.name}|{rate}|{pitch}".encode()).hexdigest()[:10]
+        plan.append(Item(f"{prefix}_{voice_dir(v.name)}_{h}", v.name, rate, pitch, s.text, s.source, est))
         total += est
         k += 1
     return plan

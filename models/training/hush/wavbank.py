@@ -103,3 +103,37 @@ def concat(banks):
     if len(lengths) > 1:
         offsets[1:] = torch.cumsum(lengths, 0)[:-1]
     return WavBank(ids, texts, offsets, lengths, torch.cat(samples), speakers)
+
+
+def from_stream(opus_path, index_path):
+    """A bank carried as one Opus stream plus index (device/pack_audio.py), decoded with one opusdec call."""
+    import os
+    import subprocess
+
+    raw = subprocess.run([os.environ.get("HUSH_OPUSDEC", "opusdec"), "--quiet", "--rate", "16000", str(opus_path), "-"],
+                         check=True, stdout=subprocess.PIPE).stdout
+    samples = torch.from_numpy(np.frombuffer(raw, dtype="<i2").copy())
+    ids, texts, speakers, offsets, lengths = [], [], [], [], []
+    with open(index_path, newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            ids.append(row["id"])
+            texts.append(row["text"] or "")
+            speakers.append(row["speaker"])
+            offsets.append(int(row["offset"]))
+            lengths.append(int(row["length"]))
+    offsets, lengths = torch.tensor(offsets), torch.tensor(lengths)
+    if len(samples) < int((offsets + lengths).max()):  # the codec may return a few samples fewer at the very end
+        samples = torch.cat([samples, torch.zeros(int((offsets + lengths).max()) - len(samples), dtype=samples.dtype)])
+    return WavBank(ids, texts, offsets, lengths, samples, speakers)
+
+
+def load_named(name, data_dir, jobs=2, require_text=True):
+    """A recipe list by name: a carried stream (data/streams/NAME.opus) where present, else data/lists/NAME.tsv
+    through the decode cache. Returns None when neither exists. Refuses bad rows with the row named."""
+    streams = Path(data_dir) / "streams"
+    if (streams / f"{name}.opus").exists():
+        return from_stream(streams / f"{name}.opus", streams / f"{name}.index.tsv")
+    path = Path(data_dir) / "lists" / f"{name}.tsv"
+    if not path.exists():
+        return None
+    return WavBank.cached(path, Path(data_dir) / "cache" / f"{name}.pt", jobs, require_text)

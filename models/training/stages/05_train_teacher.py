@@ -17,14 +17,13 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hush import stage  # noqa: E402
-from hush.assets import augmenter_for  # noqa: E402
+from hush.assets import augmenter_for, load_lists  # noqa: E402
 from hush.models import ConformerCtc, count_parameters  # noqa: E402
 from hush.trainer import (CTC, Budget, autocast, Featurizer, cmvn_stats, dev_wer, length_batches, run_model,  # noqa: E402
                           save_checkpoint, spec_augment, targets_of, write_json)
-from hush.wavbank import WavBank, concat  # noqa: E402
+from hush.wavbank import concat  # noqa: E402
 
 LISTS = stage.DATA / "lists"
-
 
 def parse():
     p = argparse.ArgumentParser()
@@ -45,21 +44,6 @@ def parse():
     return p.parse_args()
 
 
-def load(names, jobs, log, require_text=True):
-    banks = {}
-    for name in names:
-        path = LISTS / f"{name}.tsv"
-        if not path.exists():
-            log.info("list %s not present; skipped", path)
-            continue
-        try:
-            banks[name] = WavBank.cached(path, stage.DATA / "cache" / f"{name}.pt", jobs, require_text)
-        except ValueError as exc:
-            raise stage.Refusal(str(exc))
-        log.info("%s: %d utterances, %.2f h", name, len(banks[name]), banks[name].hours())
-    return banks
-
-
 def main():
     args = parse()
     log = stage.setup("05_train_teacher")
@@ -69,8 +53,8 @@ def main():
         torch.set_num_threads(max(1, args.jobs))
     exp = Path(args.exp)
     exp.mkdir(parents=True, exist_ok=True)
-    train_banks = load(args.train, args.jobs, log)
-    dev_banks = load(args.dev, args.jobs, log)
+    train_banks = load_lists(args.train, args.jobs, log)
+    dev_banks = load_lists(args.dev, args.jobs, log)
     if not train_banks:
         raise stage.Refusal(f"no training lists found in {LISTS}; run stages 00 and 01 first")
     sources = {name: bank.hours() for name, bank in train_banks.items()}

@@ -25,12 +25,12 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hush import stage  # noqa: E402
-from hush.assets import augmenter_for  # noqa: E402
+from hush.assets import augmenter_for, load_lists  # noqa: E402
 from hush.models import ConformerCtc, HighwayStudent, count_parameters  # noqa: E402
 from hush.text import BLANK, encode, greedy  # noqa: E402
 from hush.trainer import (CTC, Budget, autocast, Featurizer, dev_wer, length_batches, run_model, save_checkpoint,  # noqa: E402
                           spec_augment, write_json)
-from hush.wavbank import WavBank, concat  # noqa: E402
+from hush.wavbank import concat  # noqa: E402
 
 LISTS = stage.DATA / "lists"
 ROWS = {
@@ -60,21 +60,6 @@ def parse():
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--seed", type=int, default=2)
     return p.parse_args()
-
-
-def load_banks(names, jobs, log):
-    banks = {}
-    for name in names:
-        path = LISTS / f"{name}.tsv"
-        if not path.exists():
-            log.info("list %s not present; skipped", path)
-            continue
-        try:
-            banks[name] = WavBank.cached(path, stage.DATA / "cache" / f"{name}.pt", jobs, require_text=name != "untranscribed")
-        except ValueError as exc:
-            raise stage.Refusal(str(exc))
-        log.info("%s: %d utterances, %.2f h", name, len(banks[name]), banks[name].hours())
-    return banks
 
 
 def frame_kd_loss(student_logp, teacher_logp, out_len, tau, shift):
@@ -114,8 +99,8 @@ def main():
     teacher = ConformerCtc(**{k: v for k, v in saved["config"].items()}).to(device)
     teacher.load_state_dict(saved["model"])
     teacher.eval()
-    train_banks = load_banks(args.train, args.jobs, log)
-    dev_banks = load_banks(args.dev, args.jobs, log)
+    train_banks = load_lists(args.train, args.jobs, log)
+    dev_banks = load_lists(args.dev, args.jobs, log)
     parts = []
     for name, bank in train_banks.items():
         parts += [bank] * (1 if name == "synth_train" else args.real_repeats)

@@ -1,0 +1,209 @@
+/**
+ * THE channel map. Every door (Electron preload/main, the WebSocket server, the renderer's client,
+ * the transcriber worker) imports these names, payload types and validators, and nothing else.
+ *
+ * - `requests`: request/response pairs (renderer → host).
+ * - `events`: streams pushed host → renderer.
+ * - Audio frames go on their own fast path (see wire.ts: `AudioFrame`), validated there.
+ * - `workerRequests`: the typed RPC between the host and the transcriber worker.
+ */
+import { s, type Infer, type Schema } from './schema.js';
+
+const MAX_TEXT = 10_000;
+const id = s.string({ max: 100 });
+
+// ---------- shared payload shapes ----------
+export const WordSchema = s.object({
+  text: s.string({ max: 200 }),
+  start: s.number({ min: 0 }),
+  end: s.number({ min: 0 }),
+  confidence: s.number({ min: 0, max: 1 }),
+});
+
+export const SegmentSchema = s.object({
+  start: s.number({ min: 0 }),
+  end: s.number({ min: 0 }),
+  text: s.string({ max: MAX_TEXT }),
+  words: s.array(WordSchema, { max: 5000 }),
+});
+
+/** Channel 0 is the microphone ('You'), channel 1 the system audio ('Others'). */
+export const ChannelSchema = s.literal(0, 1);
+export type AudioChannel = Infer<typeof ChannelSchema>;
+export const CHANNEL_LABELS: Record<AudioChannel, string> = { 0: 'You', 1: 'Others' };
+
+/** A final segment as stored on disk and in the renderer's library. */
+export const StoredSegmentSchema = s.object({
+  sessionId: id,
+  channel: ChannelSchema,
+  start: s.number({ min: 0 }),
+  end: s.number({ min: 0 }),
+  text: s.string({ max: MAX_TEXT }),
+  words: s.array(WordSchema, { max: 5000 }),
+  /** True once the user changed the text. */
+  edited: s.optional(s.boolean()),
+});
+
+export const SessionStateSchema = s.literal('recording', 'paused', 'done', 'recovered', 'imported');
+
+export const SessionMetaSchema = s.object({
+  id,
+  title: s.string({ max: 300 }),
+  /** ms since epoch */
+  createdAt: s.number(),
+  durationS: s.number({ min: 0 }),
+  state: SessionStateSchema,
+  channels: s.array(ChannelSchema, { max: 2 }),
+  /** Where the audio came from for imports (file name). */
+  source: s.optional(s.string({ max: 500 })),
+});
+
+/** 'auto': the student once built, else the teacher, else the digits fixture. */
+export const ModelSettingSchema = s.literal('auto', 'student', 'teacher', 'fixture');
+export const ProviderSettingSchema = s.literal('auto', 'cpu', 'gpu');
+
+export const SettingsSchema = s.object({
+  inputDeviceId: s.string({ max: 500 }),
+  captureSystemAudio: s.boolean(),
+  model: ModelSettingSchema,
+  provider: ProviderSettingSchema,
+  recordOnly: s.boolean(),
+  storageDir: s.string({ max: 2000 }),
+});
+
+export const SettingsPatchSchema = s.object({
+  inputDeviceId: s.optional(s.string({ max: 500 })),
+  captureSystemAudio: s.optional(s.boolean()),
+  model: s.optional(ModelSettingSchema),
+  provider: s.optional(ProviderSettingSchema),
+  recordOnly: s.optional(s.boolean()),
+  storageDir: s.optional(s.string({ max: 2000 })),
+});
+
+export const TranscriberStatusSchema = s.object({
+  state: s.literal('off', 'loading', 'ready', 'unavailable', 'restarting', 'error'),
+  message: s.string({ max: 1000 }),
+  /** The execution provider actually in use ('' until known). */
+  provider: s.string({ max: 50 }),
+  model: s.string({ max: 200 }),
+});
+
+export const CaptureStateSchema = s.object({
+  sessionId: s.nullable(id),
+  state: s.literal('idle', 'recording', 'paused'),
+  durationS: s.number({ min: 0 }),
+});
+
+const empty = s.object({});
+
+// ---------- renderer ↔ host ----------
+export const requests = {
+  'app.info': {
+    req: empty,
+    res: s.object({
+      version: s.string(),
+      mode: s.literal('electron', 'browser'),
+      platform: s.string(),
+      /** Whether system audio can be captured as a second channel here. */
+      loopback: s.boolean(),
+      dataDir: s.string(),
+    }),
+  },
+  'settings.get': { req: empty, res: SettingsSchema },
+  'settings.set': { req: SettingsPatchSchema, res: SettingsSchema },
+  'capture.start': {
+    req: s.object({ title: s.string({ max: 300 }), channels: s.array(ChannelSchema, { max: 2 }) }),
+    res: SessionMetaSchema,
+  },
+  'capture.pause': { req: empty, res: CaptureStateSchema },
+  'capture.resume': { req: empty, res: CaptureStateSchema },
+  'capture.stop': { req: empty, res: SessionMetaSchema },
+  'capture.state': { req: empty, res: CaptureStateSchema },
+  'transcriber.status': { req: empty, res: TranscriberStatusSchema },
+  'library.list': { req: empty, res: s.array(SessionMetaSchema, { max: 100_000 }) },
+  'library.segments': { req: s.object({ sessionId: id }), res: s.array(StoredSegmentSchema, { max: 1_000_000 }) },
+  'library.rename': { req: s.object({ sessionId: id, title: s.string({ max: 300 }) }), res: SessionMetaSchema },
+  'library.delete': { req: s.object({ sessionId: id }), res: s.object({ deleted: s.boolean() }) },
+  'library.saveSegments': {
+    req: s.object({ sessionId: id, segments: s.array(StoredSegmentSchema, { max: 1_000_000 }) }),
+    res: s.object({ saved: s.number() }),
+  },
+  'library.import': {
+    req: s.object({ importId: id, name: s.string({ max: 500 }), bytes: s.bytes({ max: 2_000_000_000 }) }),
+    res: SessionMetaSchema,
+  },
+} satisfies Record<string, { req: Schema<unknown>; res: Schema<unknown> }>;
+
+export const events = {
+  'transcript.update': s.object({
+    sessionId: id,
+    channel: ChannelSchema,
+    finals: s.array(StoredSegmentSchema),
+    partial: s.nullable(SegmentSchema),
+  }),
+  'capture.state': CaptureStateSchema,
+  'transcriber.status': TranscriberStatusSchema,
+  'import.progress': s.object({
+    importId: id,
+    name: s.string(),
+    /** 0..1 */
+    fraction: s.number({ min: 0, max: 1 }),
+    stage: s.literal('decoding', 'transcribing', 'done', 'failed'),
+    sessionId: s.optional(id),
+    error: s.optional(s.string()),
+  }),
+  /** Sessions changed on the host side (recovered, imported, transcription finished). */
+  'library.changed': s.object({ sessionIds: s.array(id) }),
+} satisfies Record<string, Schema<unknown>>;
+
+export type RequestChannel = keyof typeof requests;
+export type EventChannel = keyof typeof events;
+export type RequestOf<C extends RequestChannel> = Infer<(typeof requests)[C]['req']>;
+export type ResponseOf<C extends RequestChannel> = Infer<(typeof requests)[C]['res']>;
+export type EventOf<C extends EventChannel> = Infer<(typeof events)[C]>;
+
+export type Settings = Infer<typeof SettingsSchema>;
+export type SettingsPatch = Infer<typeof SettingsPatchSchema>;
+export type SessionMeta = Infer<typeof SessionMetaSchema>;
+export type StoredSegment = Infer<typeof StoredSegmentSchema>;
+export type TranscriberStatus = Infer<typeof TranscriberStatusSchema>;
+export type CaptureState = Infer<typeof CaptureStateSchema>;
+export type WirePayloadSegment = Infer<typeof SegmentSchema>;
+
+export function isRequestChannel(name: unknown): name is RequestChannel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(requests, name);
+}
+
+export function isEventChannel(name: unknown): name is EventChannel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+}
+
+// ---------- host ↔ transcriber worker ----------
+export const workerRequests = {
+  init: {
+    req: s.object({ model: s.string({ max: 500 }), provider: s.string({ max: 20 }), lm: s.boolean(), threads: s.number({ int: true, min: 1, max: 64 }) }),
+    res: s.object({ provider: s.string(), modelName: s.string() }),
+  },
+  /** 16 kHz mono Int16 little-endian PCM for one stream; times in the update are stream-relative. */
+  push: {
+    req: s.object({ stream: s.number({ int: true, min: 0 }), pcm: s.bytes({ max: 64_000_000 }) }),
+    res: s.object({ finals: s.array(SegmentSchema), partial: s.nullable(SegmentSchema) }),
+  },
+  finish: {
+    req: s.object({ stream: s.number({ int: true, min: 0 }) }),
+    res: s.object({ finals: s.array(SegmentSchema), partial: s.nullable(SegmentSchema) }),
+  },
+  /** Decode any audio file to a 16 kHz mono WAV at outWav (imports). */
+  decode: {
+    req: s.object({ path: s.string({ max: 4000 }), outWav: s.string({ max: 4000 }) }),
+    res: s.object({ durationS: s.number({ min: 0 }) }),
+  },
+} satisfies Record<string, { req: Schema<unknown>; res: Schema<unknown> }>;
+
+export type WorkerRequestChannel = keyof typeof workerRequests;
+export type WorkerRequestOf<C extends WorkerRequestChannel> = Infer<(typeof workerRequests)[C]['req']>;
+export type WorkerResponseOf<C extends WorkerRequestChannel> = Infer<(typeof workerRequests)[C]['res']>;
+
+export function isWorkerRequestChannel(name: unknown): name is WorkerRequestChannel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(workerRequests, name);
+}

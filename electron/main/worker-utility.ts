@@ -1,0 +1,36 @@
+/** The Electron door's worker spawner: the transcriber in a utility process. */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { utilityProcess } from 'electron';
+import { parseWireMessage } from '../core/contract/wire.js';
+import { logger } from '../core/log.js';
+import type { SpawnWorker } from '../server/service/transcriber-host.js';
+
+const log = logger('worker-utility');
+
+export const spawnUtilityWorker: SpawnWorker = () => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const child = utilityProcess.fork(path.join(here, '..', 'workers', 'transcriber.js'), [], {
+    serviceName: 'Hushscribe transcriber',
+    stdio: 'inherit',
+  });
+  let alive = true;
+  child.on('exit', () => (alive = false));
+  return {
+    send: (msg) => {
+      if (alive) child.postMessage(msg);
+    },
+    onMessage: (h) =>
+      child.on('message', (m: unknown) => {
+        try {
+          h(parseWireMessage(m));
+        } catch (err) {
+          log.warn('bad message from worker', err);
+        }
+      }),
+    onExit: (h) => child.on('exit', (code) => h(code)),
+    kill: () => {
+      if (alive) child.kill();
+    },
+  };
+};

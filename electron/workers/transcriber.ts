@@ -1,0 +1,105 @@
+/**
+ * Transcriber worker entry point (Electron utility process, or a forked Node process in browser
+ * mode). It serves workerRequests from the contract: init, push, finish, decode.
+ */
+import fs from 'node:fs';
+import { workerRequests, isWorkerRequestChannel, type WorkerRequestChannel, type WorkerRequestOf, type WorkerResponseOf } from '../core/contract/channels.js';
+import { ContractError } from '../core/contract/schema.js';
+import { RpcPeer } from '../core/contract/rpc.js';
+import type { StreamingTranscriber, TranscriberOptions, TranscriptUpdate } from '../core/transcribe/types.js';
+import { AudioError, ModelError } from '../core/errors.js';
+import { logger } from '../core/log.js';
+import { encodeWav } from '../core/recording/wav.js';
+import { loadAudio, loadEngine, type EngineModule } from './engine.js';
+import { concat, decodeWavFallback, toInt16, toMonoFloat } from './decode.js';
+import { workerPort } from './port.js';
+
+const log = logger('worker');
+
+let engine: EngineModule | null = null;
+let options: TranscriberOptions | null = null;
+const streams = new Map<number, StreamingTranscriber>();
+let activeProvider = '';
+let activeModel = '';
+
+async function stream(id: number): Promise<StreamingTranscriber> {
+  const existing = streams.get(id);
+  if (existing) return existing;
+  if (!engine || !options) throw new ModelError('transcriber', 'not initialised');
+  const t = await engine.createTranscriber(options);
+  streams.set(id, t);
+  return t;
+}
+
+function plain(update: TranscriptUpdate): WorkerResponseOf<'push'> {
+  const seg = (s: TranscriptUpdate['finals'][number]) => ({
+    start: s.start,
+    end: s.end,
+    text: s.text,
+    words: s.words.map((w) => ({ text: w.text, start: w.start, end: w.end, confidence: Math.min(1, Math.max(0, w.confidence)) })),
+  });
+  return { finals: update.finals.map(seg), partial: update.partial ? seg(update.partial) : null };
+}
+
+type Handlers = { [C in WorkerRequestChannel]: (p: WorkerRequestOf<C>) => Promise<WorkerResponseOf<C>> };
+
+const handlers: Handlers = {
+  async init(p) {
+    const provider = p.provider as TranscriberOptions['provider'];
+    options = { model: p.model === 'auto' ? undefined : p.model, provider, lm: p.lm, threads: p.threads };
+    engine = await loadEngine();
+    const t = await stream(0);
+    activeProvider = t.provider;
+    activeModel = t.modelName;
+    return { provider: activeProvider, modelName: activeModel };
+  },
+  async push(p) {
+    const t = await stream(p.stream);
+    const samples = new Int16Array(p.pcm.buffer.slice(p.pcm.byteOffset, p.pcm.byteOffset + p.pcm.byteLength));
+    const f = new Float32Array(samples.length);
+    for (let i = 0; i < samples.length; i++) f[i] = samples[i] / 32768;
+    return plain(await t.push(f));
+  },
+  async finish(p) {
+    const t = streams.get(p.stream);
+    if (!t) return { finals: [], partial: null };
+    streams.delete(p.stream);
+    const update = await t.finish();
+    await t.dispose();
+    return plain(update);
+  },
+  async decode(p) {
+    const audio = await loadAudio();
+    let samples: Float32Array;
+    if (audio?.readAudio) {
+      const chunks: Float32Array[] = [];
+      for await (const chunk of audio.readAudio(p.path)) chunks.push(chunk);
+      samples = concat(chunks);
+    } else if (audio?.decodeAudioFile) {
+      samples = toMonoFloat(await audio.decodeAudioFile(p.path), p.path);
+    } else if (/\.wav$/i.test(p.path)) {
+      samples = decodeWavFallback(fs.readFileSync(p.path), p.path);
+    } else {
+      throw new AudioError(p.path, 'this format needs the audio decoder, which is not built yet');
+    }
+    fs.writeFileSync(p.outWav, encodeWav(toInt16(samples)));
+    return { durationS: samples.length / 16_000 };
+  },
+};
+
+const port = workerPort();
+const peer = new RpcPeer(
+  (msg) => port.send(msg),
+  async (channel, payload) => {
+    if (!isWorkerRequestChannel(channel)) throw new ContractError('worker', `unknown channel ${channel}`);
+    const spec = workerRequests[channel];
+    const req = spec.req.parse(payload, channel);
+    const handler = handlers[channel] as (p: unknown) => Promise<unknown>;
+    return spec.res.parse(await handler(req), `${channel} response`);
+  },
+  null,
+);
+port.onMessage((msg) => {
+  peer.receive(msg).catch((err: unknown) => log.error('worker message failed', err));
+});
+log.debug(`transcriber worker ${process.pid} up`);

@@ -1,0 +1,7 @@
+import type { HushBridge } from '../../electron/core/contract/client.js';
+
+declare global {
+  interface Window {
+    hushscribe?: HushBridge;
+  }
+}

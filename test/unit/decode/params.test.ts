@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { DEFAULT_DECODER_PARAMS, loadDecoderParams } from '../../../electron/core/decode/params.js';
+import { ModelError } from '../../../electron/core/errors.js';
+
+describe('decoder parameters', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hush-params-'));
+
+  it('defaults come from models/lm/decoder-params.json', () => {
+    assert.equal(DEFAULT_DECODER_PARAMS.beam, 16);
+    assert.ok(DEFAULT_DECODER_PARAMS.lmWeight > 0);
+  });
+
+  it('a tuning file overrides some fields and keeps the defaults for the rest', () => {
+    const path = join(dir, 'tuned.json');
+    writeFileSync(path, JSON.stringify({ lmWeight: 0.7, wordBonus: 2 }));
+    const p = loadDecoderParams(path);
+    assert.equal(p.lmWeight, 0.7);
+    assert.equal(p.wordBonus, 2);
+    assert.equal(p.beam, DEFAULT_DECODER_PARAMS.beam);
+  });
+
+  it('a bad tuning file gives a ModelError naming the file', () => {
+    const path = join(dir, 'bad.json');
+    writeFileSync(path, JSON.stringify({ beam: 0 }));
+    assert.throws(
+      () => loadDecoderParams(path),
+      (e: unknown) => e instanceof ModelError && e.userMessage.startsWith(path) && /beam/.test(e.userMessage),
+    );
+    writeFileSync(path, '{ not json');
+    assert.throws(
+      () => loadDecoderParams(path),
+      (e: unknown) => e instanceof ModelError && e.userMessage.startsWith(path),
+    );
+  });
+});
