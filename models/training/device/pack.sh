@@ -15,7 +15,7 @@ if [ ! -f "$CARRY/tools.tar.xz" ]; then
   T=$(mktemp -d); mkdir -p "$T"/bin "$T"/lib "$T"/espeak-ng-data
   for b in flite espeak-ng opusdec; do cp "$(command -v $b)" "$T/bin/"; done
   for b in flite espeak-ng opusdec; do
-    ldd "$(command -v $b)" | awk '/=> \//{print $3}' | grep -v -E '/(libc|libm|libpthread|libdl|librt|ld-linux)[.-]' | while read -r l; do cp -L "$l" "$T/lib/"; done
+    ldd "$(command -v $b)" | awk '/=> \//{print $3}' | grep -v -E '/(libc|libm|libpthread|libdl|librt|ld-linux|libcrypto|libssl|libsystemd|libgcrypt|libgpg-error|libzstd|liblzma|liblz4|libcap|libbsd|libmd)[.-]' | while read -r l; do cp -L "$l" "$T/lib/"; done
   done
   D=/usr/lib/x86_64-linux-gnu/espeak-ng-data
   cp -r "$D"/{phontab,phonindex,phondata,intonations,en_dict,voices} "$T/espeak-ng-data/"
@@ -31,7 +31,11 @@ fi
 cp "$SHARED/data/noise/noise.tsv" "$CARRY/shared/data/noise/"
 cp -n "$SHARED"/data/noise/clips/*.opus "$CARRY/shared/data/noise/clips/" 2>/dev/null || true
 sox -q "$SHARED/data/rir/seminar_room_clap_cc0.flac" -r 16000 -c 1 -b 16 "$CARRY/shared/data/rir/seminar_room_clap_cc0.wav"
-[ -f "$REPO/models/training/data/aug/rirs.npy" ] && cp "$REPO/models/training/data/aug/rirs.npy" "$CARRY/rirs.npy"
+# 128 of stage 02's simulated rooms, 0.5 s long: the whole bank (19 MB) does not fit the carry.
+[ -f "$REPO/models/training/data/aug/rirs.npy" ] && /usr/bin/python3 -c "
+import numpy as np, sys
+r = np.load(sys.argv[1]); idx = np.sort(np.random.default_rng(0).choice(len(r), min(128, len(r)), replace=False))
+np.save(sys.argv[2], r[idx, :8000].astype(np.float32))" "$REPO/models/training/data/aug/rirs.npy" "$CARRY/rirs.npy"
 
 # 4. The synthesis plan: the first SYNTH_HOURS of stage 01's plan spoken by flite and espeak-ng voices.
 /usr/bin/python3 "$REPO/models/training/device/select_plan.py" --hours "$SYNTH_HOURS" --out "$CARRY/synth_plan.tsv"

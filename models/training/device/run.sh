@@ -13,6 +13,7 @@ TEACHER_MIN=${TEACHER_MIN:-4.0}
 STUDENT_MIN=${STUDENT_MIN:-2.0}
 DEVICE=${DEVICE:-cuda}
 JOBS=${JOBS:-$(nproc)}
+PY=${PYTHON:-python3}
 T0=$(date +%s)
 stamp() { echo "[$(( $(date +%s) - T0 ))s] $*"; }
 mkdir -p "$W/tools" "$W/data/lists" "$W/data/aug" "$OUT"
@@ -22,33 +23,43 @@ export HUSH_OPUSDEC=$W/tools/bin/opusdec HUSH_SHARED=$C/shared HUSH_DATA=$W/data
 ln -sfn "$C/audio" "$W/data/streams"  # real speech: one Opus stream + index per list (pack_audio.py)
 [ -f "$C/rirs.npy" ] && cp "$C/rirs.npy" "$W/data/aug/"
 stamp "tools: $(flite --version 2>&1 | head -1); $(espeak-ng --version 2>&1 | head -1)"
-python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), torch.cuda.get_device_name(0) if torch.cuda.is_available() else '')"
+"$PY" -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), torch.cuda.get_device_name(0) if torch.cuda.is_available() else '')"
 
+# Decode the carried real speech once, while the CPUs synthesise; stages then read the cache.
+(cd models/training && "$PY" -c "
+from hush import stage
+from hush.wavbank import load_named
+for n in ['train_real', 'dev_arctic_native', 'dev_speechocean762', 'dev_librivox']:
+    load_named(n, stage.DATA)") &
+DECODE_PID=$!
 stamp "synthesis (${SYNTH_S}s budget, $JOBS jobs)"
-python3 models/training/device/synth_device.py --plan "$C/synth_plan.tsv" --out "$W/data" --jobs "$JOBS" --seconds "$SYNTH_S" 2>&1 | tail -3
+"$PY" models/training/device/synth_device.py --plan "$C/synth_plan.tsv" --out "$W/data" --jobs "$JOBS" --seconds "$SYNTH_S" 2>&1 | tail -3
+wait $DECODE_PID
+stamp "real speech decoded"
 DEVS="dev_arctic_native dev_speechocean762 dev_librivox"
 stamp "teacher (${TEACHER_MIN} min)"
-python3 models/training/stages/05_train_teacher.py --device "$DEVICE" --budget-min "$TEACHER_MIN" --train train_real synth_train \
+"$PY" models/training/stages/05_train_teacher.py --device "$DEVICE" --budget-min "$TEACHER_MIN" --train train_real synth_train \
   --dev $DEVS --jobs "$JOBS" ${TEACHER_ARGS:-} 2>&1 | grep -E "done|calibrated|finished|Error|error|refused|h per epoch|parameters" | cut -c1-400
+"$PY" -c "
+import sys, torch
+s = torch.load(sys.argv[1], map_location='cpu')
+s['model'] = {k: (v.half() if v.is_floating_point() else v) for k, v in s['model'].items()}
+torch.save(s, sys.argv[2])" "$W/exp/teacher/best.pt" "$OUT/teacher_fp16.pt" && split -b 15M -d "$OUT/teacher_fp16.pt" "$OUT/teacher_fp16.pt.part" && rm "$OUT/teacher_fp16.pt"
+cp "$W/exp/teacher/history.json" "$OUT/teacher_history.json" 2>/dev/null
 stamp "student rows a-e (${STUDENT_MIN} min)"
-python3 models/training/stages/09_train_student.py --device "$DEVICE" --budget-min "$STUDENT_MIN" --train train_real synth_train \
+"$PY" models/training/stages/09_train_student.py --device "$DEVICE" --budget-min "$STUDENT_MIN" --train train_real synth_train \
   --dev $DEVS --jobs "$JOBS" ${STUDENT_ARGS:-} 2>&1 | grep -E "done|calibrated|finished|Error|error|refused|row " | cut -c1-600
 stamp "packing results"
-python3 - "$W/exp" "$OUT" <<'PY'
+"$PY" - "$W/exp" "$OUT" <<'PY'
 import sys, torch
 from pathlib import Path
 exp, out = Path(sys.argv[1]), Path(sys.argv[2])
-best = exp / "teacher" / "best.pt"
-if best.exists():
-    s = torch.load(best, map_location="cpu")
-    s["model"] = {k: (v.half() if v.is_floating_point() else v) for k, v in s["model"].items()}
-    torch.save(s, out / "teacher_fp16.pt")
 rows = {p.stem: torch.load(p, map_location="cpu") for p in sorted((exp / "student").glob("row_*.pt"))}
+for r in rows.values():  # fp16 so all five rows fit one returned file (16 MiB limit)
+    r["model"] = {k: (v.half() if v.is_floating_point() else v) for k, v in r["model"].items()}
 if rows:
     torch.save(rows, out / "students.pt")
 PY
-[ -f "$OUT/teacher_fp16.pt" ] && split -b 15M -d "$OUT/teacher_fp16.pt" "$OUT/teacher_fp16.pt.part" && rm "$OUT/teacher_fp16.pt"
-cp "$W/exp/teacher/history.json" "$OUT/logs/teacher_history.json" 2>/dev/null
 cp "$W/exp/student/history.json" "$OUT/logs/student_history.json" 2>/dev/null
 tar -C "$OUT" -czf "$OUT/logs.tar.gz" logs && rm -rf "$OUT/logs"
 ls -la "$OUT"

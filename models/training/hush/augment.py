@@ -48,21 +48,27 @@ class AugmentConfig:
 
 
 class _Bank:
-    """Concatenated float32 clips with offsets (mmap'd .npy + .json)."""
+    """float32 clips in an mmap'd .npy + .json: either concatenated 1-D with ``offsets``, or a
+    zero-padded 2-D [N, Lmax] array with ``lengths`` (the RIR bank, loadable as a plain array)."""
 
-    def __init__(self, data: np.ndarray, offsets: np.ndarray, meta: List[dict]):
-        self.data, self.offsets, self.meta = data, offsets, meta
+    def __init__(self, data: np.ndarray, offsets: Optional[np.ndarray], meta: List[dict],
+                 lengths: Optional[np.ndarray] = None):
+        self.data, self.offsets, self.meta, self.lengths = data, offsets, meta, lengths
 
     def __len__(self):
         return len(self.meta)
 
     def clip(self, i: int) -> np.ndarray:
+        if self.data.ndim == 2:
+            return self.data[i, : self.lengths[i]]
         return self.data[self.offsets[i]: self.offsets[i + 1]]
 
     @classmethod
     def load(cls, npy: Path, js: Path, mmap: bool = True):
         meta = json.loads(Path(js).read_text())
         data = np.load(npy, mmap_mode="r" if mmap else None)
+        if data.ndim == 2:
+            return cls(data, None, meta["items"], np.asarray(meta["lengths"], dtype=np.int64))
         return cls(data, np.asarray(meta["offsets"], dtype=np.int64), meta["items"])
 
     @staticmethod
@@ -74,10 +80,36 @@ class _Bank:
         tmp.replace(npy)
         Path(js).write_text(json.dumps({**header, "offsets": offsets.tolist(), "items": items}, indent=0))
 
+    @staticmethod
+    def save_padded(npy: Path, js: Path, clips: Sequence[np.ndarray], items: List[dict], **header):
+        lengths = [len(c) for c in clips]
+        data = np.zeros((len(clips), max(lengths) if clips else 0), np.float32)
+        for i, c in enumerate(clips):
+            data[i, : len(c)] = c
+        tmp = Path(str(npy) + ".tmp.npy")
+        np.save(tmp, data)
+        tmp.replace(npy)
+        Path(js).write_text(json.dumps({**header, "lengths": lengths, "items": items}, indent=0))
+
+
+class _ListBank:
+    """Several banks seen as one (simulated RIRs + the measured one)."""
+
+    def __init__(self, banks: Sequence[_Bank]):
+        self.parts = [(b, i) for b in banks for i in range(len(b))]
+        self.meta = [b.meta[i] for b, i in self.parts]
+
+    def __len__(self):
+        return len(self.parts)
+
+    def clip(self, i: int) -> np.ndarray:
+        b, j = self.parts[i]
+        return b.clip(j)
+
 
 @dataclass
 class Assets:
-    rirs: Optional[_Bank] = None      # simulated + measured; meta: kind, rt60, distance, ...
+    rirs: Optional[_Bank] = None      # simulated (rirs.npy, [N, Lmax]) + measured (rir_measured.npy)
     noise: Optional[_Bank] = None     # shared noise clips; meta: category, file, licence
     babble: Optional[_Bank] = None    # built from training speakers; meta: speakers
     overlap: Optional[_Bank] = None   # training utterances for the overlapping talker; meta: id, speaker
@@ -93,9 +125,12 @@ class Assets:
     def load(cls, directory, mmap: bool = True) -> "Assets":
         d = Path(directory)
         banks = {}
-        for name in ("rirs", "noise", "babble", "overlap"):
+        for name in ("rirs", "rir_measured", "noise", "babble", "overlap"):
             if (d / f"{name}.npy").is_file() and (d / f"{name}.json").is_file():
                 banks[name] = _Bank.load(d / f"{name}.npy", d / f"{name}.json", mmap)
+        rir_parts = [banks.pop(k) for k in ("rirs", "rir_measured") if k in banks]
+        if rir_parts:
+            banks["rirs"] = _ListBank(rir_parts)
         return cls(**banks)
 
 

@@ -119,3 +119,26 @@ def save_parity_fixture(model, feats, out_dir, name):
         logp = model(x)[:, lookahead // 2:]
     np.save(out_dir / f"{name}-input.npy", feats.numpy().astype(np.float32))
     np.save(out_dir / f"{name}-torch-logprobs.npy", logp[0].numpy().astype(np.float32))
+
+
+def save_safetensors(state_dict, path, metadata=None):
+    """The safetensors layout (8-byte header size, JSON header, raw little-endian data), written
+    directly: the TypeScript adaptation trainer reads the student's weights from it."""
+    import struct
+
+    header, blobs, offset = {}, [], 0
+    for name, tensor in state_dict.items():
+        arr = tensor.detach().float().contiguous().numpy().astype("<f4")
+        data = arr.tobytes()
+        header[name] = {"dtype": "F32", "shape": list(arr.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    if metadata:
+        header["__metadata__"] = {k: str(v) for k, v in metadata.items()}
+    raw = json.dumps(header, separators=(",", ":")).encode()
+    raw += b" " * ((8 - len(raw) % 8) % 8)
+    with open(path, "wb") as fh:
+        fh.write(struct.pack("<Q", len(raw)))
+        fh.write(raw)
+        for b in blobs:
+            fh.write(b)

@@ -132,7 +132,15 @@ def load_named(name, data_dir, jobs=2, require_text=True):
     through the decode cache. Returns None when neither exists. Refuses bad rows with the row named."""
     streams = Path(data_dir) / "streams"
     if (streams / f"{name}.opus").exists():
-        return from_stream(streams / f"{name}.opus", streams / f"{name}.index.tsv")
+        cache = Path(data_dir) / "cache" / f"{name}.stream.pt"
+        if cache.exists():
+            d = torch.load(cache)
+            return WavBank(d["ids"], d["texts"], d["offsets"], d["lengths"], d["samples"], d["speakers"])
+        bank = from_stream(streams / f"{name}.opus", streams / f"{name}.index.tsv")
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        torch.save(bank.__dict__, str(cache) + ".tmp")
+        Path(str(cache) + ".tmp").replace(cache)
+        return bank
     path = Path(data_dir) / "lists" / f"{name}.tsv"
     if not path.exists():
         return None
