@@ -3,8 +3,8 @@ import { logger } from '../core/log.js';
 
 /** Each command lives in commands/<name>.ts and exports `run(argv): Promise<number>` (the exit code). */
 const COMMANDS: Record<string, string> = {
-  transcribe: 'transcribe a file: hushscribe transcribe FILE [--model student|teacher|PATH] [--no-lm] [--format txt|json|srt|vtt] [--provider …]',
-  eval: 'score a manifest: hushscribe eval MANIFEST.tsv [--model …] [--no-lm] [--out results.json]',
+  transcribe: 'transcribe a file: hushscribe transcribe FILE [--model student|teacher|PATH] [--no-lm] [--format txt|json|srt|vtt] [--provider …] [--profile NAME]',
+  eval: 'score a manifest: hushscribe eval MANIFEST.tsv [--model …] [--no-lm] [--profile NAME] [--out results.json]',
   serve: 'browser mode: hushscribe serve [--port N]',
   start: 'open the desktop app (browser mode where Electron is missing)',
   adapt: 'adapt the student to a speaker or room: hushscribe adapt MANIFEST.tsv --name NAME [--holdout 0.2]',

@@ -9,7 +9,7 @@
  * live path does: pushed 0.5 s at a time with a partial() after each push, one segment per
  * sentence (finalize, then reset). CPU time is process user+system time, so other load on
  * the machine does not inflate it. "Hard" input has more noise and more confusions, so more
- * symbols survive pruning per frame.
+ * symbols survive pruning per frame; "flat" is the worst case, where every frame fans out.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -114,6 +114,24 @@ function main(): void {
         `WER greedy ${((100 * errGreedy) / words).toFixed(2)} %, beam ${decoder.params.beam} + LM ${((100 * errBeam) / words).toFixed(2)} %\n`,
     );
   }
+
+  // Worst case: flat posteriors (noise into an untrained or confused model), so every frame fans out.
+  const rand = mulberry32(11);
+  const frames = 6000;
+  const flat = new Float32Array(frames * NUM_CLASSES);
+  for (let t = 0; t < frames; t++) {
+    let sum = 0;
+    for (let c = 0; c < NUM_CLASSES; c++) sum += flat[t * NUM_CLASSES + c] = Math.exp(2 * rand() - 1);
+    for (let c = 0; c < NUM_CLASSES; c++) flat[t * NUM_CLASSES + c] = Math.log(flat[t * NUM_CLASSES + c] / sum);
+  }
+  const decoder = new CtcBeamSearch(lm);
+  const c = process.cpuUsage();
+  for (let at = 0; at < frames; at += CHUNK_FRAMES) {
+    decoder.push(flat.subarray(at * NUM_CLASSES, (at + CHUNK_FRAMES) * NUM_CLASSES), CHUNK_FRAMES);
+    decoder.partial();
+  }
+  decoder.finalize();
+  process.stdout.write(`flat (worst case): ${frames * 0.02} s of frames; beam search ${(cpuMs(c) / (frames * 0.02)).toFixed(2)} CPU ms per audio second\n`);
 }
 
 main();

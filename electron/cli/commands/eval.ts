@@ -9,7 +9,7 @@ import { parseArgs, stringFlag } from '../args.js';
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['model', 'out', 'provider', 'threads', 'profile', 'lm-weight', 'word-bonus', 'beam', 'limit'], ['no-lm', 'quiet']);
   const [manifest, ...extra] = args.positional;
-  if (!manifest || extra.length) throw new HushError('usage', 'usage: hushscribe eval MANIFEST.tsv [--model student|teacher|PATH] [--no-lm] [--out results.json]');
+  if (!manifest || extra.length) throw new HushError('usage', 'usage: hushscribe eval MANIFEST.tsv [--model student|teacher|PATH] [--no-lm] [--profile NAME] [--out results.json]');
   let rows = await readManifest(manifest);
   const limit = stringFlag(args, 'limit');
   if (limit) rows = rows.slice(0, Number(limit));
@@ -31,6 +31,7 @@ export async function run(argv: string[]): Promise<number> {
     if (!quiet) process.stderr.write(`\r${done}/${rows.length} ${u.id}`.padEnd(60));
   });
   if (!quiet) process.stderr.write('\n');
+  for (const w of report.warnings) process.stderr.write(`hushscribe eval: warning: ${w}\n`);
   const out = stringFlag(args, 'out');
   if (out) await writeFile(out, `${JSON.stringify({ manifest, ...report }, null, 2)}\n`);
   const t = report.totals;

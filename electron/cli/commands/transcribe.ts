@@ -11,7 +11,7 @@ const FORMATS = ['txt', 'json', 'srt', 'vtt'] as const;
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['model', 'format', 'provider', 'threads', 'profile'], ['no-lm']);
   const [file, ...extra] = args.positional;
-  if (!file || extra.length) throw new HushError('usage', 'usage: hushscribe transcribe FILE [--model student|teacher|PATH] [--no-lm] [--format txt|json|srt|vtt] [--provider auto|cpu|cuda|dml|coreml|webgpu]');
+  if (!file || extra.length) throw new HushError('usage', 'usage: hushscribe transcribe FILE [--model student|teacher|PATH] [--no-lm] [--format txt|json|srt|vtt] [--provider auto|cpu|cuda|dml|coreml|webgpu] [--profile NAME]');
   const format: Exclude<ExportFormat, 'docx'> = oneOf(stringFlag(args, 'format'), FORMATS, 'format', 'txt');
   const result = await transcribeFile(file, {
     model: stringFlag(args, 'model'),
@@ -20,6 +20,7 @@ export async function run(argv: string[]): Promise<number> {
     threads: Number(stringFlag(args, 'threads') ?? '1'),
     profile: stringFlag(args, 'profile'),
   });
+  for (const w of result.warnings) process.stderr.write(`hushscribe transcribe: warning: ${w}\n`);
   const doc: TranscriptDoc = {
     title: file,
     createdAt: Date.now(),

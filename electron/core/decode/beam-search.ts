@@ -94,8 +94,12 @@ const extend2 = (k: number, c: number): number => (k * B2 + c + 1) % P2;
  * Streaming CTC prefix beam search with a word n-gram LM by shallow fusion: when a space
  * closes a word, the prefix gains α·ln P_LM(word | history) + β. Words in progress are free
  * character strings, so OOV words can still be spelled; one pays α·unkLogProb, charged as
- * soon as its spelling leaves every vocabulary word (lexicon.ts), else when it closes. Per frame only symbols within `tokenPrune` of the frame's best are tried, and
- * frames where blank ≈ 1 extend nothing and update the beam in place, which is most frames.
+ * soon as its spelling leaves every vocabulary word (lexicon.ts), else when it closes.
+ * Charging early matters: otherwise gluing words together to postpone the penalty pays.
+ *
+ * Speed: per frame only symbols within `tokenPrune` of the frame's best, above
+ * `tokenMinLogProb`, and at most `tokensPerFrame` of them are tried; frames where blank ≈ 1
+ * extend nothing and update the beam in place, which is most frames of real speech.
  *
  * Without an LM (lm = null) it is a plain prefix search: no LM score and no word bonus.
  */
@@ -178,9 +182,25 @@ export class CtcBeamSearch implements StreamingCtcDecoder {
       for (let c = 0; c < NUM_CLASSES; c++) if (lp[row + c] > max) max = lp[row + c];
       const floor = Math.max(max - p.tokenPrune, p.tokenMinLogProb);
       for (let c = 0; c < BLANK; c++) if (lp[row + c] >= floor) this.candidates[nCand++] = c;
+      if (nCand > p.tokensPerFrame) nCand = this.keepLikeliest(lp, row, nCand, p.tokensPerFrame);
     }
     if (nCand === 0) this.stepInPlace(lp, row, blank);
     else this.stepExtend(lp, row, blank, nCand);
+  }
+
+  /** Reorders the candidates likeliest first (insertion sort: at most 28) and returns how many to keep. */
+  private keepLikeliest(lp: Float32Array, row: number, n: number, keep: number): number {
+    const cand = this.candidates;
+    for (let i = 1; i < n; i++) {
+      const c = cand[i];
+      let j = i - 1;
+      while (j >= 0 && lp[row + cand[j]] < lp[row + c]) {
+        cand[j + 1] = cand[j];
+        j--;
+      }
+      cand[j + 1] = c;
+    }
+    return keep;
   }
 
   /** A frame that extends nothing: each prefix only absorbs the blank or repeats its last symbol. */

@@ -16,13 +16,15 @@ export interface DecoderParams {
   tokenPrune: number;
   /** …and at least this (absolute floor), so near-flat frames do not fan out. */
   tokenMinLogProb: number;
+  /** At most this many symbols (the likeliest) are tried per frame: bounds the cost of flat, noisy frames. */
+  tokensPerFrame: number;
   /** Frames whose blank log-prob is at least this (blank ≈ 1) extend no hypothesis. */
   blankSkipLogProb: number;
   /** Hypotheses scoring below the best minus this are dropped even when the beam has room. */
   beamPrune: number;
 }
 
-const KEYS: (keyof DecoderParams)[] = ['beam', 'lmWeight', 'wordBonus', 'unkLogProb', 'tokenPrune', 'tokenMinLogProb', 'blankSkipLogProb', 'beamPrune'];
+const KEYS: (keyof DecoderParams)[] = ['beam', 'lmWeight', 'wordBonus', 'unkLogProb', 'tokenPrune', 'tokenMinLogProb', 'tokensPerFrame', 'blankSkipLogProb', 'beamPrune'];
 
 /**
  * Checks a parsed JSON object and returns complete params, missing fields taken from `base`.
@@ -47,7 +49,9 @@ export function parseDecoderParams(raw: unknown, where: string, base?: DecoderPa
     out[key] = value;
   }
   const p = out as unknown as DecoderParams;
-  if (!Number.isInteger(p.beam) || p.beam < 1) throw new ModelError(where, 'decoder parameter "beam" must be a whole number ≥ 1');
+  for (const key of ['beam', 'tokensPerFrame'] as const) {
+    if (!Number.isInteger(p[key]) || p[key] < 1) throw new ModelError(where, `decoder parameter "${key}" must be a whole number ≥ 1`);
+  }
   if (p.tokenPrune < 0 || p.beamPrune < 0) throw new ModelError(where, 'decoder parameters "tokenPrune" and "beamPrune" must be ≥ 0');
   if (p.blankSkipLogProb > 0) throw new ModelError(where, 'decoder parameter "blankSkipLogProb" must be ≤ 0');
   return p;

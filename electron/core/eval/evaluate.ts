@@ -22,6 +22,8 @@ export interface EvalReport {
   audioSeconds: number;
   processingSeconds: number;
   rtf: number;
+  /** Non-fatal load problems (an ignored adaptation profile). */
+  warnings: readonly string[];
 }
 
 /**
@@ -65,5 +67,6 @@ export async function evaluate(rows: ManifestRow[], opts: PipelineOptions, onUtt
     audioSeconds,
     processingSeconds,
     rtf: processingSeconds / Math.max(audioSeconds, 1e-9),
+    warnings: pipeline.warnings,
   };
 }

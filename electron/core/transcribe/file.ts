@@ -8,6 +8,8 @@ export interface FileTranscript {
   processingSeconds: number;
   provider: string;
   model: string;
+  /** Non-fatal load problems (an ignored adaptation profile) to show the user. */
+  warnings: readonly string[];
 }
 
 /** Transcribe a file of any length, streaming it through in chunks with bounded memory. */
@@ -26,5 +28,5 @@ export async function transcribeFile(path: string, opts: PipelineOptions = {}, o
   } finally {
     await transcriber.dispose();
   }
-  return { segments, audioSeconds: samples / 16000, processingSeconds: (performance.now() - t0) / 1000, provider: transcriber.provider, model: transcriber.modelName };
+  return { segments, audioSeconds: samples / 16000, processingSeconds: (performance.now() - t0) / 1000, provider: transcriber.provider, model: transcriber.modelName, warnings: transcriber.warnings ?? [] };
 }

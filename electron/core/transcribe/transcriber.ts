@@ -1,4 +1,5 @@
 import { LogMelExtractor } from '../features/logmel.js';
+import { profilePatch } from '../adapt/apply.js';
 import { createRunner, loadModel, type AcousticRunner, type LoadedModel, type LogProbBlock, type WindowOptions } from '../inference/index.js';
 import type { DecoderParams } from '../decode/params.js';
 import { NUM_CLASSES } from '../symbols.js';
@@ -43,13 +44,20 @@ export class Pipeline implements StreamingTranscriber {
 
   static async create(opts: PipelineOptions = {}): Promise<Pipeline> {
     const choice = opts.model ?? defaultModel();
-    const model = await loadModel(resolveModelPath(choice), { provider: opts.provider ?? 'auto', threads: opts.threads ?? 1 });
+    const patch = opts.profile ? profilePatch(opts.profile) : undefined;
+    const model = await loadModel(resolveModelPath(choice), { provider: opts.provider ?? 'auto', threads: opts.threads ?? 1, patch });
     const decoder = createDecoder({ lm: opts.lm ?? true, params: opts.decoder });
-    return new Pipeline(model, createRunner(model, opts.window), decoder, `${choice}:${model.info.version}`, opts.pauseFrames ?? 30);
+    const name = `${choice}:${model.info.version}${model.patchedAs ? `+${model.patchedAs}` : ''}`;
+    return new Pipeline(model, createRunner(model, opts.window), decoder, name, opts.pauseFrames ?? 30);
   }
 
   get provider(): string {
     return this.model.provider;
+  }
+
+  /** Non-fatal load problems to show (e.g. an adaptation profile that was ignored). */
+  get warnings(): readonly string[] {
+    return this.model.warnings ?? [];
   }
 
   async push(samples: Float32Array): Promise<TranscriptUpdate> {

@@ -43,6 +43,8 @@ export interface StreamingTranscriber {
   /** The execution provider actually in use, e.g. "cpu" or "cuda". */
   readonly provider: string;
   readonly modelName: string;
+  /** Non-fatal problems met while loading, e.g. an adaptation profile that was ignored (the base model runs). */
+  readonly warnings?: readonly string[];
   push(samples: Float32Array): Promise<TranscriptUpdate>;
   /** End of stream: finalise whatever is pending. */
   finish(): Promise<TranscriptUpdate>;

@@ -6,7 +6,9 @@
 
 Writes into models/training/data/aug/ (each part skipped when its inputs/options are unchanged):
   rirs.npy/.json      simulated shoebox rooms (image method: 3x3x2.5 .. 15x10x4 m, RT60 0.15-1.0 s,
-                      talker-mic 0.5-4 m), truncated at -50 dB decay, plus the measured seminar-room RIR
+                      talker-mic 0.5-4 m), truncated at -50 dB decay: float32 [N, Lmax] zero-padded,
+                      true lengths and room parameters in rirs.json
+  rir_measured.npy/.json  the measured seminar-room RIR (onset-aligned, cut at -40 dB)
   noise.npy/.json     the shared noise clips (noise.tsv), decoded to 16 kHz float32
   babble.npy/.json    babble built here from 3-7 speechocean762 TRAINING speakers per clip
   overlap.npy/.json   training utterances for the quieter overlapping talker
@@ -75,7 +77,7 @@ def _one_rir(args):
 
 def build_rirs(out: Path, shared: Path, n: int, seed: int, jobs: int, log):
     rir_dir = shared / "data" / "rir"
-    digest = M.hash_inputs({"n": n, "seed": seed, "v": 1}, [Path(R.__file__), rir_dir / "rir.tsv"])
+    digest = M.hash_inputs({"n": n, "seed": seed, "v": 2}, [Path(R.__file__), rir_dir / "rir.tsv"])
     if part_done(out / "rirs.json", digest):
         log.info("rirs: up to date")
         return
@@ -88,7 +90,11 @@ def build_rirs(out: Path, shared: Path, n: int, seed: int, jobs: int, log):
         res = [_one_rir(a) for a in args]
     clips = [h for h, _ in res]
     items = [m for _, m in res]
-    # the measured room(s) from shared/data/rir
+    # simulated bank: a plain [N, Lmax] float32 array (zero-padded; true lengths in rirs.json)
+    A._Bank.save_padded(out / "rirs.npy", out / "rirs.json", clips, items, hash=digest)
+    sim_items = items
+    clips, items = [], []
+    # the measured room(s) from shared/data/rir, kept apart in rir_measured.npy
     rows = [l.split("\t") for l in (rir_dir / "rir.tsv").read_text().splitlines()[1:] if l.strip()]
     for row in rows:
         h = load_audio(rir_dir / row[0])
@@ -100,10 +106,10 @@ def build_rirs(out: Path, shared: Path, n: int, seed: int, jobs: int, log):
         items.append({"kind": "measured", "file": row[0], "room": row[2], "licence": row[4],
                       "rt60": round(R.schroeder_rt60(h), 3), "rt60_measured": round(R.schroeder_rt60(h), 3),
                       "distance": None, "drr_db": round(R.drr_db(h), 2), "len": len(h)})
-    A._Bank.save(out / "rirs.npy", out / "rirs.json", clips, items, hash=digest)
-    rt = np.array([m["rt60_measured"] for m in items if m["kind"] == "sim"], float)
-    tg = np.array([m["target_rt60"] for m in items if m["kind"] == "sim"], float)
-    ln = np.array([m["len"] for m in items]) / SR
+    A._Bank.save(out / "rir_measured.npy", out / "rir_measured.json", clips, items, hash=digest)
+    rt = np.array([m["rt60_measured"] for m in sim_items], float)
+    tg = np.array([m["target_rt60"] for m in sim_items], float)
+    ln = np.array([m["len"] for m in sim_items]) / SR
     log.info("rirs: %d simulated + %d measured in %.0f s; measured/target RT60 median %.2f (IQR %.2f-%.2f); "
              "length median %.2f s max %.2f s", n, len(rows), time.time() - t0, np.nanmedian(rt / tg),
              np.nanpercentile(rt / tg, 25), np.nanpercentile(rt / tg, 75), np.median(ln), ln.max())
@@ -337,9 +343,10 @@ def main(argv=None):
         log.error("REFUSED: %s", e)
         return 1
     summary = {}
-    for name in ("rirs", "noise", "babble", "overlap"):
+    for name in ("rirs", "rir_measured", "noise", "babble", "overlap"):
         meta = json.loads((out / f"{name}.json").read_text())
-        summary[name] = {"items": len(meta["items"]), "seconds": round(meta["offsets"][-1] / SR, 1)}
+        n_samples = sum(meta["lengths"]) if "lengths" in meta else meta["offsets"][-1]
+        summary[name] = {"items": len(meta["items"]), "seconds": round(n_samples / SR, 1)}
     (out / "assets.json").write_text(json.dumps({"options": opts, "parts": summary,
                                                  "config": A.AugmentConfig().to_dict()}, indent=1))
     marker.mark(digest, **{k: v["items"] for k, v in summary.items()})

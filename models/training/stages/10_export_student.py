@@ -4,6 +4,7 @@
     /usr/bin/python3 models/training/stages/10_export_student.py [--row d]
 """
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -13,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hush import audio, stage  # noqa: E402
 from hush.features import LogMel  # noqa: E402
 from hush.models import HighwayStudent, count_parameters  # noqa: E402
-from hush.onnx_export import export, save_parity_fixture  # noqa: E402
+from hush.onnx_export import export, save_parity_fixture, save_safetensors  # noqa: E402
 
 OUT = stage.REPO / "models" / "student"
 
@@ -43,6 +44,8 @@ def main():
     feats = feats[: feats.shape[0] - feats.shape[0] % 2]
     save_parity_fixture(model, feats, out.parent / "parity", out.stem)
     torch.save({"model": model.state_dict(), "config": model.config}, out.with_suffix(".pt"))
+    # Same weights for the in-app gate adaptation (electron/core/adapt), with the config alongside.
+    save_safetensors(model.state_dict(), out.with_suffix(".safetensors"), {"config": json.dumps(model.config), "model_version": args.version})
     log.info("exported %s (%.2f MB, %d parameters, %d gate parameters, look-ahead %d ms)", out, out.stat().st_size / 1e6,
              count_parameters(model), gates, 10 * model.lookahead)
 

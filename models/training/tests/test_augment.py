@@ -24,8 +24,9 @@ class AugmentTest(unittest.TestCase):
         d = Path(cls.tmp.name)
         rng = np.random.default_rng(0)
         rirs = [R.room_rir(R.random_room(np.random.default_rng(i))) for i in range(3)]
-        A._Bank.save(d / "rirs.npy", d / "rirs.json", rirs + [rirs[0][:800]],
-                     [{"kind": "sim", "rt60": 0.3, "distance": 1.0}] * 3 + [{"kind": "measured", "rt60": 0.5}])
+        A._Bank.save_padded(d / "rirs.npy", d / "rirs.json", rirs, [{"kind": "sim", "rt60": 0.3, "distance": 1.0}] * 3)
+        A._Bank.save(d / "rir_measured.npy", d / "rir_measured.json", [rirs[0][:800]],
+                     [{"kind": "measured", "rt60": 0.5}])
         A._Bank.save(d / "noise.npy", d / "noise.json", [rng.standard_normal(16000 * 3).astype(np.float32)],
                      [{"category": "stationary_white"}])
         A._Bank.save(d / "babble.npy", d / "babble.json", [tone_speech(16000 * 4, 1)], [{"category": "babble_train"}])
@@ -78,6 +79,13 @@ class AugmentTest(unittest.TestCase):
         y = A.augment(x, np.random.default_rng(3), self.assets, A.AugmentConfig(p_speed=0))
         self.assertIsInstance(y, torch.Tensor)
         self.assertEqual(y.shape, x.shape)
+
+    def test_rir_bank_layout(self):
+        self.assertEqual(len(self.assets.rirs), 4)
+        self.assertEqual(self.assets._measured, [3])
+        sim = np.load(Path(self.tmp.name) / "rirs.npy")   # a plain [N, L] array for other readers
+        self.assertEqual(sim.ndim, 2)
+        np.testing.assert_array_equal(self.assets.rirs.clip(1), sim[1, : len(self.assets.rirs.clip(1))])
 
     def test_snr(self):
         x = tone_speech(16000 * 2)

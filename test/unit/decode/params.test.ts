@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { DEFAULT_DECODER_PARAMS, loadDecoderParams } from '../../../electron/core/decode/params.js';
 import { ModelError } from '../../../electron/core/errors.js';
 
 describe('decoder parameters', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hush-params-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('defaults come from models/lm/decoder-params.json', () => {
     assert.equal(DEFAULT_DECODER_PARAMS.beam, 16);

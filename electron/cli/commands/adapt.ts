@@ -1,0 +1,85 @@
+import { constants, setPriority } from 'node:os';
+import { adaptToProfile, type AdaptProgress, type TrainSettings } from '../../core/adapt/adapt-job.js';
+import { AdaptCancelled } from '../../core/adapt/errors.js';
+import { HushError } from '../../core/errors.js';
+import { readManifest } from '../../core/eval/manifest.js';
+import { parseArgs, stringFlag, type ParsedArgs } from '../args.js';
+
+const USAGE = 'usage: hushscribe adapt MANIFEST.tsv --name NAME [--holdout 0.2] [--student PATH] [--teacher PATH] [--no-lm] [--epochs N] [--time-budget SECONDS] [--quiet]';
+
+function numberFlag(args: ParsedArgs, name: string, check: (n: number) => boolean): number | undefined {
+  const v = stringFlag(args, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || !check(n)) throw new HushError('usage', `--${name} got '${v}'`);
+  return n;
+}
+
+function clock(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/** hushscribe adapt MANIFEST.tsv --name NAME [--holdout 0.2]: adapt the student's gates to a speaker or room. */
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['name', 'holdout', 'student', 'teacher', 'epochs', 'time-budget', 'threads'], ['no-lm', 'quiet']);
+  const [manifest, ...extra] = args.positional;
+  const name = stringFlag(args, 'name');
+  if (!manifest || extra.length || !name) throw new HushError('usage', USAGE);
+  const rows = await readManifest(manifest);
+  const training: Partial<TrainSettings> = {};
+  const epochs = numberFlag(args, 'epochs', (n) => Number.isInteger(n) && n > 0);
+  if (epochs !== undefined) training.epochs = epochs;
+  const budget = numberFlag(args, 'time-budget', (n) => n > 0);
+  if (budget !== undefined) training.timeBudgetSeconds = budget;
+  const quiet = args.flags.has('quiet');
+
+  // A background job: leave the cores to whatever the user is doing.
+  try { setPriority(constants.priority.PRIORITY_BELOW_NORMAL); } catch { /* not permitted: run at normal priority */ }
+
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    process.stderr.write('\ncancelling…\n');
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  const t0 = performance.now();
+  const show = (p: AdaptProgress): void => {
+    if (quiet) return;
+    const eta = p.etaSeconds === null ? '' : `, about ${clock(p.etaSeconds)} left`;
+    process.stderr.write(`\r[${(100 * p.fraction).toFixed(0).padStart(3)}%] ${p.phase}: ${p.detail}${eta}`.padEnd(100));
+  };
+  try {
+    const r = await adaptToProfile({
+      rows,
+      name,
+      holdout: numberFlag(args, 'holdout', (n) => n > 0 && n < 1),
+      studentPath: stringFlag(args, 'student'),
+      teacherPath: stringFlag(args, 'teacher'),
+      lm: !args.flags.has('no-lm'),
+      threads: numberFlag(args, 'threads', (n) => Number.isInteger(n) && n > 0),
+      training,
+      signal: controller.signal,
+      onProgress: show,
+    });
+    if (!quiet) process.stderr.write('\n');
+    const delta = r.werAfter - r.werBefore;
+    process.stdout.write([
+      `adapted '${r.name}' (base ${r.baseModelVersion}) on ${r.audioSeconds.toFixed(1)} s of audio, ${r.speechSeconds.toFixed(1)} s of speech: ${r.trainSeconds.toFixed(1)} s trained, ${r.holdoutSeconds.toFixed(1)} s held out (${r.holdoutWords} words)`,
+      `held-out WER against the teacher: before ${r.werBefore.toFixed(2)}%, after ${r.werAfter.toFixed(2)}% (${delta <= 0 ? '' : '+'}${delta.toFixed(2)} points)`,
+      `training: ${r.training.epochsRun} epoch(s), ${r.training.steps} steps${r.training.stoppedByBudget ? ' (stopped by the time budget)' : ''}, KL ${r.training.klByEpoch.map((k) => k.toFixed(4)).join(' → ')}`,
+      r.profilePath ? `saved profile ${r.profilePath}` : `nothing saved: ${r.notSavedReason}`,
+      `time ${clock((performance.now() - t0) / 1000)} (reading ${clock(r.seconds.reading)}, training ${clock(r.seconds.training)}, measuring ${clock(r.seconds.measuring)})`,
+    ].join('\n') + '\n');
+    return r.profilePath ? 0 : 3;
+  } catch (err) {
+    if (!quiet) process.stderr.write('\n');
+    if (err instanceof AdaptCancelled) {
+      process.stderr.write(`hushscribe adapt: ${err.userMessage}\n`);
+      return 130;
+    }
+    throw err;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,417 @@
+/**
+ * The adaptation job: teacher targets on the chosen audio, gate-only distillation of the
+ * student in tfjs, a held-out measurement through the runtime, and a profile saved only
+ * when it helped.
+ *
+ *  1. read: decode each file, log-mel features, the teacher pass (reused when stored),
+ *     the base student pass, and the student's frontend (constant under adaptation).
+ *  2. split: ~`holdout` of the audio is held out, spread over the session.
+ *  3. train: the tied gates only, KL to the teacher at temperature τ, kept near the base.
+ *  4. measure: the adapted model is built exactly as a profile is applied (gate
+ *     initializers patched into the ONNX bytes) and run on the held-out audio; WER of
+ *     base and adapted student against the teacher's transcript.
+ *  5. save (only if the WER went down): temp file + rename; cancelling leaves nothing.
+ *
+ * Inputs are only read. Runs on one thread (tfjs wasm, onnxruntime with `threads`);
+ * the caller picks the process priority (the CLI lowers its own; the app runs it in a
+ * low-priority utility process).
+ */
+import { readFile } from 'node:fs/promises';
+import { decodeAudioFile } from '../audio/index.js';
+import { ModelError } from '../errors.js';
+import { addCounts, alignWords, wordErrorRate, ZERO_COUNTS, type ErrorCounts } from '../eval/wer.js';
+import type { ManifestRow } from '../eval/manifest.js';
+import { extractLogMel, type FeatureBlock } from '../features/logmel.js';
+import { loadModel, type LoadedModel } from '../inference/index.js';
+import { readOnnxMetadata } from '../inference/onnx-metadata.js';
+import { logger } from '../log.js';
+import { NUM_CLASSES } from '../symbols.js';
+import { createDecoder } from '../transcribe/decoder-factory.js';
+import { NAMED_MODELS } from '../transcribe/model-paths.js';
+import { gateInitializers, patchWithProfile, sha256Hex } from './apply.js';
+import { AdaptCancelled, AdaptError } from './errors.js';
+import { GATE_PARAMS } from './gates.js';
+import { temperedTarget, trainGates, type DistillChunk, type TrainReport } from './gate-trainer.js';
+import { HdnnModel, studentWeightsFrom, type StudentWeights } from './hdnn.js';
+import { splitHoldout, speechFrames, type Piece } from './holdout.js';
+import { readInitializer } from './onnx-initializers.js';
+import { checkProfileName, profilesDir, saveProfile, type Profile, type ProfileMeta } from './profile-store.js';
+import { fileTeacherPassStore, runWhole, teacherPassKey, type TeacherPassStore } from './passes.js';
+import { readSafetensors } from './safetensors.js';
+import { loadTf } from './tf.js';
+
+const log = logger('adapt');
+const FRAME_SECONDS = 0.02;
+
+export interface TrainSettings {
+  /** Passes over the training audio (fewer when the time budget runs out). */
+  epochs: number;
+  lr: number;
+  /** Distillation temperature τ. */
+  tau: number;
+  /** λ of the L2 pull of the gates toward the base. */
+  l2: number;
+  /** β: weight of the base student's own posteriors in the target (a KL pull toward the base outputs). */
+  baseWeight: number;
+  /** Frames (20 ms) per optimizer step. */
+  batchFrames: number;
+  /** Frames (20 ms) per training chunk, not counting its warm-up context. */
+  chunkFrames: number;
+  /** Training stops after the step that passes this. */
+  timeBudgetSeconds: number;
+  seed: number;
+}
+
+export const DEFAULT_TRAINING: Readonly<TrainSettings> = Object.freeze({
+  epochs: 8, lr: 1e-3, tau: 2, l2: 1e-4, baseWeight: 0.1, batchFrames: 1600, chunkFrames: 400, timeBudgetSeconds: 180, seed: 1,
+});
+
+export interface AdaptProgress {
+  phase: 'reading' | 'training' | 'measuring' | 'saving';
+  /** 0..1 of the whole job. */
+  fraction: number;
+  /** Estimated seconds left, or null before there is anything to go on. */
+  etaSeconds: number | null;
+  detail: string;
+}
+
+export interface AdaptOptions {
+  /** The audio to adapt on (manifest rows; their text is not used). */
+  rows: readonly ManifestRow[];
+  name: string;
+  /** Share of the audio held out to measure the gain (default 0.2). */
+  holdout?: number;
+  /** The student ONNX (default models/student/student.onnx); its weights are read from the .safetensors beside it. */
+  studentPath?: string;
+  weightsPath?: string;
+  /** The teacher ONNX (default models/teacher/teacher.onnx). */
+  teacherPath?: string;
+  profilesDir?: string;
+  /** Stored teacher passes (default: the file store in ~/.hushscribe/cache); null: always recompute, store nothing. */
+  teacherPasses?: TeacherPassStore | null;
+  /** Decode with the LM beam search for the WER measurement (default true), else greedy. */
+  lm?: boolean;
+  /** onnxruntime threads (default 1). */
+  threads?: number;
+  minSpeechSeconds?: number;
+  training?: Partial<TrainSettings>;
+  signal?: AbortSignal;
+  onProgress?: (p: AdaptProgress) => void;
+}
+
+export interface AdaptResult {
+  name: string;
+  /** Where the profile was saved, or null when nothing was saved. */
+  profilePath: string | null;
+  /** Why nothing was saved. */
+  notSavedReason: string | null;
+  werBefore: number;
+  werAfter: number;
+  holdoutWords: number;
+  holdoutSeconds: number;
+  trainSeconds: number;
+  audioSeconds: number;
+  speechSeconds: number;
+  training: TrainReport;
+  /** Wall-clock seconds: whole job, and its phases. */
+  seconds: { total: number; reading: number; training: number; measuring: number };
+  baseModelVersion: string;
+}
+
+interface FileData {
+  row: ManifestRow;
+  features: FeatureBlock;
+  /** Output frames (20 ms): ceil(feature frames / 2). */
+  frames: number;
+  teacher: Float32Array;
+  base: Float32Array;
+  front: Float32Array;
+}
+
+function checkAbort(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new AdaptCancelled();
+}
+
+/** Progress as a fraction of estimated work, with an ETA from measured rates. */
+class ProgressTracker {
+  private readonly t0 = performance.now();
+  private last = 0;
+  readingLeft = 0;
+  trainingLeft = 0;
+  measuringLeft = 0;
+
+  constructor(private readonly cb?: (p: AdaptProgress) => void) {}
+
+  elapsed(): number {
+    return (performance.now() - this.t0) / 1000;
+  }
+
+  report(phase: AdaptProgress['phase'], detail: string, known = true): void {
+    if (!this.cb) return;
+    const elapsed = this.elapsed();
+    const left = Math.max(0, this.readingLeft + this.trainingLeft + this.measuringLeft);
+    const fraction = Math.max(this.last, Math.min(1, elapsed / Math.max(elapsed + left, 1e-9)));
+    this.last = fraction;
+    this.cb({ phase, fraction, etaSeconds: known ? Math.round(left) : null, detail });
+  }
+}
+
+/** Adapt the student's gates to the given audio; saves profile `name` only if the held-out WER improved. */
+export async function adaptToProfile(opts: AdaptOptions): Promise<AdaptResult> {
+  const name = checkProfileName(opts.name);
+  const holdout = opts.holdout ?? 0.2;
+  if (!(holdout >= 0.05 && holdout <= 0.5)) throw new AdaptError(`--holdout must be between 0.05 and 0.5, not ${holdout}`);
+  if (opts.rows.length === 0) throw new AdaptError('no audio to adapt on');
+  const settings: TrainSettings = { ...DEFAULT_TRAINING, ...opts.training };
+  const minSpeech = opts.minSpeechSeconds ?? 30;
+  const declared = opts.rows.reduce((s, r) => s + r.durationSeconds, 0);
+  if (declared > 0 && declared < minSpeech) throw new AdaptError(`only ${declared.toFixed(1)} s of audio; adaptation needs at least ${minSpeech} s of speech`);
+  const { signal } = opts;
+  const progress = new ProgressTracker(opts.onProgress);
+
+  const studentPath = opts.studentPath ?? NAMED_MODELS.student.path;
+  const teacherPath = opts.teacherPath ?? NAMED_MODELS.teacher.path;
+  const weightsPath = opts.weightsPath ?? studentPath.replace(/\.onnx$/, '') + '.safetensors';
+  const studentBytes = await readModelBytes(studentPath, 'student');
+  const studentVersion = onnxVersion(studentBytes, studentPath);
+  const weights = await readStudentWeights(weightsPath);
+  checkWeightsMatchModel(weights, weightsPath, studentBytes, studentPath, studentVersion);
+  const teacherBytes = await readModelBytes(teacherPath, 'teacher');
+  const studentSha = sha256Hex(studentBytes);
+  const teacherSha = sha256Hex(teacherBytes);
+  const store = opts.teacherPasses === undefined ? fileTeacherPassStore() : opts.teacherPasses;
+  const threads = opts.threads ?? 1;
+
+  const tf = await loadTf();
+  const model = new HdnnModel(tf, weights);
+  const student = await loadModel(studentPath, { provider: 'cpu', threads });
+  let teacher: LoadedModel | null = null;
+  try {
+    // 1. Read everything once.
+    const files: FileData[] = [];
+    let audioDone = 0;
+    const audioTotal = Math.max(declared, 1);
+    for (const row of opts.rows) {
+      checkAbort(signal);
+      const audioBytes = await readFile(row.audio).catch(() => null);
+      const samples = await decodeAudioFile(row.audio);
+      const features = extractLogMel(samples);
+      if (features.frames === 0) continue;
+      const key = audioBytes ? teacherPassKey(teacherSha, sha256Hex(audioBytes)) : null;
+      let teacherLp = key && store ? await store.get(key) : null;
+      const frames = Math.ceil(features.frames / 2);
+      if (!teacherLp || teacherLp.length !== frames * NUM_CLASSES) {
+        teacher ??= await loadModel(teacherPath, { provider: 'cpu', threads });
+        teacherLp = await runWhole(teacher, features);
+        if (key && store) await store.put(key, teacherLp);
+      } else {
+        log.info(`reusing the stored teacher pass for ${row.id}`);
+      }
+      const base = await runWhole(student, features);
+      const front = model.frontend(features.data, features.frames);
+      files.push({ row, features, frames, teacher: teacherLp, base, front });
+      audioDone += samples.length / 16000;
+      const rate = progress.elapsed() / audioDone;
+      progress.readingLeft = rate * Math.max(0, audioTotal - audioDone);
+      progress.trainingLeft = Math.min(settings.timeBudgetSeconds, estimateTrainSeconds(model, audioTotal * (1 - holdout), settings.epochs));
+      progress.measuringLeft = 0.15 * rate * audioTotal * holdout;
+      progress.report('reading', `read ${files.length}/${opts.rows.length} files`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const readingSeconds = progress.elapsed();
+    const audioSeconds = files.reduce((s, f) => s + f.features.frames / 100, 0);
+    const speechSeconds = Math.min(audioSeconds, files.reduce((s, f) => s + speechFrames(f.teacher, f.frames), 0) * FRAME_SECONDS);
+    if (speechSeconds < minSpeech) {
+      throw new AdaptError(`only ${speechSeconds.toFixed(1)} s of speech in ${audioSeconds.toFixed(1)} s of audio; adaptation needs at least ${minSpeech} s of speech`);
+    }
+
+    // 2. Split.
+    const split = splitHoldout(files.map((f) => f.frames), holdout);
+    const span = (ps: Piece[]): number => ps.reduce((s, p) => s + p.to - p.from, 0);
+    const trainSeconds = span(split.train) * FRAME_SECONDS;
+    const holdoutSeconds = span(split.holdout) * FRAME_SECONDS;
+
+    // Held-out references (teacher) and the base student's hypotheses, decoded the same way.
+    const decode = pieceDecoder(opts.lm ?? true);
+    const references = split.holdout.map((p) => decode(files[p.file].teacher, p));
+    const before = split.holdout.map((p) => decode(files[p.file].base, p));
+    const baseCounts = score(references, before);
+    checkAbort(signal);
+
+    // 3. Train.
+    const chunks = buildChunks(model, files, split.train, settings);
+    const tTrain = performance.now();
+    progress.readingLeft = 0;
+    const training = await trainGates(tf, model, chunks, {
+      tau: settings.tau,
+      lr: settings.lr,
+      l2: settings.l2,
+      epochs: settings.epochs,
+      batchFrames: settings.batchFrames,
+      timeBudgetSeconds: settings.timeBudgetSeconds,
+      seed: settings.seed,
+      signal,
+      onStep: (s) => {
+        const perStep = s.elapsedSeconds / s.step;
+        progress.trainingLeft = Math.min(settings.timeBudgetSeconds - s.elapsedSeconds, perStep * (s.totalSteps - s.step));
+        progress.report('training', `epoch ${s.epoch + 1}/${settings.epochs}, step ${s.step}/${s.totalSteps}, KL ${s.kl.toFixed(4)}`);
+      },
+    });
+    const trainingSeconds = (performance.now() - tTrain) / 1000;
+    progress.trainingLeft = 0;
+    checkAbort(signal);
+
+    // 4. Measure the adapted model exactly as a profile would be applied.
+    progress.report('measuring', 'measuring on the held-out audio');
+    const tMeasure = performance.now();
+    const meta: ProfileMeta = {
+      name,
+      baseModelVersion: studentVersion,
+      baseModelSha256: studentSha,
+      createdAt: new Date().toISOString(),
+      sources: files.map((f) => ({ id: f.row.id, audio: f.row.audio, seconds: Math.round(f.features.frames) / 100 })),
+      gain: { werBefore: 0, werAfter: 0, holdoutWords: 0, holdoutSeconds, trainSeconds, speechSeconds },
+    };
+    const gates = model.gateValues();
+    const candidate: Profile = { meta, gates, path: '' };
+    const adapted = await loadModel(studentPath, { provider: 'cpu', threads, patch: async (bytes, info) => ({ bytes: patchWithProfile(bytes, info, candidate), label: 'adapted' }) });
+    let after: string[];
+    try {
+      const adaptedLp = new Map<number, Float32Array>();
+      for (const p of split.holdout) {
+        checkAbort(signal);
+        if (!adaptedLp.has(p.file)) adaptedLp.set(p.file, await runWhole(adapted, files[p.file].features));
+      }
+      after = split.holdout.map((p) => decode(adaptedLp.get(p.file)!, p));
+    } finally {
+      await adapted.session.release();
+    }
+    const adaptedCounts = score(references, after);
+    const measuringSeconds = (performance.now() - tMeasure) / 1000;
+    progress.measuringLeft = 0;
+    const werBefore = wordErrorRate(baseCounts);
+    const werAfter = wordErrorRate(adaptedCounts);
+    meta.gain = { werBefore, werAfter, holdoutWords: baseCounts.referenceWords, holdoutSeconds, trainSeconds, speechSeconds };
+
+    // 5. Save only if it helped.
+    let profilePath: string | null = null;
+    let notSavedReason: string | null = null;
+    if (baseCounts.referenceWords === 0) notSavedReason = 'the teacher heard no words in the held-out audio, so the gain cannot be measured';
+    else if (!(werAfter < werBefore)) notSavedReason = `the held-out WER did not improve (${werBefore.toFixed(2)}% → ${werAfter.toFixed(2)}%)`;
+    else {
+      checkAbort(signal);
+      progress.report('saving', 'saving the profile');
+      profilePath = await saveProfile(meta, gates, opts.profilesDir ?? profilesDir());
+    }
+    if (notSavedReason) log.info(`profile '${name}' not saved: ${notSavedReason}`);
+    progress.report(profilePath ? 'saving' : 'measuring', profilePath ? `saved ${profilePath}` : 'done; nothing saved');
+    return {
+      name,
+      profilePath,
+      notSavedReason,
+      werBefore,
+      werAfter,
+      holdoutWords: baseCounts.referenceWords,
+      holdoutSeconds,
+      trainSeconds,
+      audioSeconds,
+      speechSeconds,
+      training,
+      seconds: { total: progress.elapsed(), reading: readingSeconds, training: trainingSeconds, measuring: measuringSeconds },
+      baseModelVersion: studentVersion,
+    };
+  } finally {
+    model.dispose();
+    await student.session.release();
+    if (teacher) await teacher.session.release();
+  }
+}
+
+/** Training chunks over the training pieces: up to chunkFrames loss frames, each with its receptive field of warm-up context. */
+function buildChunks(model: HdnnModel, files: readonly FileData[], pieces: readonly Piece[], s: TrainSettings): DistillChunk[] {
+  const d = model.config.d;
+  const chunks: DistillChunk[] = [];
+  for (const p of pieces) {
+    const f = files[p.file];
+    const n = Math.max(1, Math.ceil((p.to - p.from) / s.chunkFrames));
+    for (let i = 0; i < n; i++) {
+      const a = p.from + Math.round((i * (p.to - p.from)) / n);
+      const b = p.from + Math.round(((i + 1) * (p.to - p.from)) / n);
+      if (b <= a) continue;
+      // Student output row r is teacher frame r - delay; rows before `a + delay` only warm up.
+      const first = a + model.delay;
+      const from = Math.max(0, first - model.receptiveField);
+      const to = b + model.delay;
+      const target = temperedTarget(f.teacher.subarray(a * NUM_CLASSES, b * NUM_CLASSES), b - a, s.tau, f.base.subarray(a * NUM_CLASSES, b * NUM_CLASSES), s.baseWeight);
+      chunks.push({ h0: f.front.slice(from * d, to * d), rows: to - from, context: first - from, target });
+    }
+  }
+  return chunks;
+}
+
+/** A rough prior for the ETA before training has run: ~0.6 ms per frame-epoch at d=256 × 10 layers on one core. */
+function estimateTrainSeconds(model: HdnnModel, trainAudioSeconds: number, epochs: number): number {
+  const scale = (model.config.d / 256) ** 2 * (model.config.layers / 10);
+  return (trainAudioSeconds / FRAME_SECONDS) * epochs * 0.6e-3 * scale;
+}
+
+function pieceDecoder(lm: boolean): (logprobs: Float32Array, p: Piece) => string {
+  const decoder = createDecoder({ lm });
+  return (logprobs, p) => {
+    decoder.reset(0);
+    decoder.push(logprobs.subarray(p.from * NUM_CLASSES, p.to * NUM_CLASSES), p.to - p.from);
+    return decoder.finalize().map((w) => w.text).join(' ');
+  };
+}
+
+function score(references: readonly string[], hypotheses: readonly string[]): ErrorCounts {
+  return references.reduce((acc, ref, i) => addCounts(acc, alignWords(ref, hypotheses[i])), ZERO_COUNTS);
+}
+
+async function readModelBytes(path: string, role: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ModelError(path, code === 'ENOENT' ? `the ${role} model is not built yet (adaptation needs it)` : `cannot read the ${role} model (${code ?? 'error'})`, { cause: err });
+  }
+}
+
+function onnxVersion(bytes: Uint8Array, path: string): string {
+  let meta: Record<string, string>;
+  try {
+    meta = readOnnxMetadata(bytes);
+  } catch (err) {
+    throw new ModelError(path, `not a valid ONNX model (${(err as Error).message})`, { cause: err });
+  }
+  if (!meta.model_version) throw new ModelError(path, "missing metadata 'model_version': not a Hushscribe model");
+  return meta.model_version;
+}
+
+async function readStudentWeights(path: string): Promise<StudentWeights> {
+  const bytes = await readModelBytes(path, 'student weights (.safetensors)');
+  try {
+    return studentWeightsFrom(readSafetensors(bytes));
+  } catch (err) {
+    throw new ModelError(path, `not usable student weights (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+  }
+}
+
+/** The safetensors must be the same model as the ONNX: same version and the same gate values. */
+function checkWeightsMatchModel(weights: StudentWeights, weightsPath: string, onnxBytes: Uint8Array, onnxPath: string, onnxVersionValue: string): void {
+  if (weights.version !== onnxVersionValue) throw new ModelError(weightsPath, `is model ${weights.version}, but ${onnxPath} is ${onnxVersionValue}`);
+  let refs;
+  try {
+    refs = gateInitializers(onnxBytes);
+  } catch (err) {
+    throw new AdaptError(`${onnxPath}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  for (const name of GATE_PARAMS) {
+    const ref = refs.get(name)!;
+    const inOnnx = readInitializer(onnxBytes, ref);
+    const inWeights = weights.tensors.get(name)!.data;
+    const tol = ref.type === 'float16' ? 2e-3 : 1e-6;
+    const same = inOnnx.length === inWeights.length && inOnnx.every((v, i) => Math.abs(v - inWeights[i]) <= tol * Math.max(1, Math.abs(v)));
+    if (!same) throw new ModelError(weightsPath, `its '${name}' differs from ${onnxPath}: the two files are not the same student`);
+  }
+}

@@ -1,0 +1,71 @@
+/** Command-line options of `npm run bench`. */
+
+export const MODEL_NAMES = ['student', 'teacher', 'fixture', 'pocketsphinx'] as const;
+export type SystemName = (typeof MODEL_NAMES)[number];
+
+export interface BenchOptions {
+  /** Dev sets to run (null: every one found). */
+  sets: string[] | null;
+  models: SystemName[];
+  /** Skip the long-audio section. */
+  quick: boolean;
+  /** Utterances per set: development only, the published run uses all. */
+  limit: number | null;
+  /** Length of the long file (default 120 = the 2-hour file). */
+  longMinutes: number;
+  /** Sentences for models/lm/bench-decoder.ts. */
+  decoderSentences: number;
+  keepTemp: boolean;
+  /** The arguments as given, recorded in the report. */
+  argv: string[];
+}
+
+export const USAGE = `usage: npm run bench -- [options]
+  --sets a,b           dev sets to run (default: all; names as in ../shared/data/corpora, plus librivox)
+  --models a,b         systems to run: ${MODEL_NAMES.join(', ')} (default: all; a model not built is skipped with a note)
+  --quick              skip the long-audio section
+  --limit N            first N utterances per set (development only: the published run uses all)
+  --long-minutes N     length of the long file (default 120)
+  --decoder-sentences N  sentences for the features + beam search bench (default 300)
+  --keep-temp          keep the temporary folder (converted audio, per-utterance results, logs)`;
+
+export class UsageError extends Error {}
+
+function list(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function positiveInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} needs a positive whole number, not '${value}'`);
+  return n;
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const opts: BenchOptions = { sets: null, models: [...MODEL_NAMES], quick: false, limit: null, longMinutes: 120, decoderSentences: 300, keepTemp: false, argv };
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i].startsWith('--') ? (argv[i].slice(2).split('=', 2) as [string, string | undefined]) : ['', undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      return v;
+    };
+    switch (name) {
+      case 'sets': opts.sets = list(value()); break;
+      case 'models': {
+        const models = list(value());
+        const bad = models.filter((m) => !(MODEL_NAMES as readonly string[]).includes(m));
+        if (bad.length) throw new UsageError(`unknown model ${bad.join(', ')} (expected ${MODEL_NAMES.join(', ')})`);
+        opts.models = models as SystemName[];
+        break;
+      }
+      case 'quick': opts.quick = true; break;
+      case 'limit': opts.limit = positiveInt(name, value()); break;
+      case 'long-minutes': opts.longMinutes = positiveInt(name, value()); break;
+      case 'decoder-sentences': opts.decoderSentences = positiveInt(name, value()); break;
+      case 'keep-temp': opts.keepTemp = true; break;
+      default: throw new UsageError(`unknown argument '${argv[i]}'`);
+    }
+  }
+  return opts;
+}

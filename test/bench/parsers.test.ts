@@ -1,0 +1,51 @@
+/**
+ * The benchmark's parsers and normaliser on real output samples. Not part of `npm run test:unit`
+ * (which runs test/unit/): run with `node --import tsx --test test/bench/parsers.test.ts`.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseBatchTotals, parseHypFile } from './pocketsphinx.js';
+import { parseDecoderBench } from './sections/decoder-speed.js';
+import { markdownTables } from './sections/placeholders.js';
+import { normaliseText, spellNumber } from './text-norm.js';
+
+test('normaliseText drops sentence markers, fillers and pronunciation markers, and spells numbers', () => {
+  assert.equal(normaliseText('<s> He READ(2) the [NOISE] r. 1,811 ++BREATH++ books </s>'), 'he read the r one thousand eight hundred eleven books');
+  assert.equal(normaliseText("in 3.25 hours, don't 'tis twenty-one"), "in three point two five hours don't tis twenty one");
+});
+
+test('spellNumber writes whole numbers out', () => {
+  assert.equal(spellNumber(0), 'zero');
+  assert.equal(spellNumber(90), 'ninety');
+  assert.equal(spellNumber(115), 'one hundred fifteen');
+  assert.equal(spellNumber(1_000_001), 'one million one');
+});
+
+test('parseHypFile reads pocketsphinx -hyp lines, empty hypotheses included', () => {
+  const hyps = parseHypFile('he was not an ill(2) disposed young man (u00002 -11423)\n (u00003 -1830)\n');
+  assert.equal(hyps.get('u00002'), 'he was not an ill disposed young man');
+  assert.equal(hyps.get('u00003'), '');
+});
+
+test('parseBatchTotals reads the batch TOTAL line', () => {
+  const log = 'INFO: batch.c(777): TOTAL 24.04 seconds speech, 6.54 seconds CPU, 11.79 seconds wall\nINFO: batch.c(779): AVERAGE 0.27 xRT (CPU), 0.49 xRT (elapsed)';
+  assert.deepEqual(parseBatchTotals(log), { cpuS: 6.54, wallS: 11.79 });
+  assert.equal(parseBatchTotals('nothing'), null);
+});
+
+test('parseDecoderBench reads models/lm/bench-decoder.ts output', () => {
+  const out = [
+    'LM load: 147.5 ms wall (73882 words, 717940 bigrams, 333640 trigrams)',
+    'typical: 388 s of frames; CPU ms per audio second: features 2.44, beam search 1.65, together 4.09 (RTF 0.0041); WER greedy 24.55 %, beam 16 + LM 0.34 %',
+    'flat (worst case): 120 s of frames; beam search 3.94 CPU ms per audio second',
+  ].join('\n');
+  const r = parseDecoderBench(out);
+  assert.equal(r.lmLoad, '147.5 ms wall (73882 words, 717940 bigrams, 333640 trigrams)');
+  assert.deepEqual(r.conditions, [{ name: 'typical', seconds: 388, featuresMs: 2.44, beamMs: 1.65, rtf: 0.0041, werGreedy: 24.55, beam: 16, werBeam: 0.34 }]);
+  assert.deepEqual(r.beamOnly, [{ name: 'flat (worst case)', seconds: 120, beamMs: 3.94 }]);
+});
+
+test('markdownTables finds tables with their headings', () => {
+  const t = markdownTables('# Card\n\n## Experiments\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\ntext\n');
+  assert.deepEqual(t, [{ heading: 'Experiments', table: '| a | b |\n|---|---|\n| 1 | 2 |' }]);
+});
