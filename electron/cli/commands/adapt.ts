@@ -44,8 +44,10 @@ export async function run(argv: string[]): Promise<number> {
   };
   process.once('SIGINT', onSigint);
   const t0 = performance.now();
+  let shown = false;
   const show = (p: AdaptProgress): void => {
     if (quiet) return;
+    shown = true;
     const eta = p.etaSeconds === null ? '' : `, about ${clock(p.etaSeconds)} left`;
     process.stderr.write(`\r[${(100 * p.fraction).toFixed(0).padStart(3)}%] ${p.phase}: ${p.detail}${eta}`.padEnd(100));
   };
@@ -62,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
       signal: controller.signal,
       onProgress: show,
     });
-    if (!quiet) process.stderr.write('\n');
+    if (shown) process.stderr.write('\n');
     const delta = r.werAfter - r.werBefore;
     process.stdout.write([
       `adapted '${r.name}' (base ${r.baseModelVersion}) on ${r.audioSeconds.toFixed(1)} s of audio, ${r.speechSeconds.toFixed(1)} s of speech: ${r.trainSeconds.toFixed(1)} s trained, ${r.holdoutSeconds.toFixed(1)} s held out (${r.holdoutWords} words)`,
@@ -73,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
     ].join('\n') + '\n');
     return r.profilePath ? 0 : 3;
   } catch (err) {
-    if (!quiet) process.stderr.write('\n');
+    if (shown) process.stderr.write('\n');
     if (err instanceof AdaptCancelled) {
       process.stderr.write(`hushscribe adapt: ${err.userMessage}\n`);
       return 130;

@@ -59,7 +59,7 @@ describe('gate-only distillation in tfjs', () => {
       value.dispose();
       const d = model.config.d;
       GATE_PARAMS.forEach((name, i) => {
-        const g = grads[model.gates[i].name].dataSync();
+        const g = Float32Array.from(grads[model.gates[i].name].dataSync());
         const want = readNpyFloat32(fx.parityInput.replace('student-input.npy', `student-grad-${name}.npy`)).data;
         // tfjs holds weights as [in, out]; torch's gradient is [out, in, 1].
         const got = name.endsWith('weight') ? Float32Array.from({ length: d * d }, (_, k) => g[(k % d) * d + Math.floor(k / d)]) : g;

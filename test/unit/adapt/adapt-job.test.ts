@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { adaptToProfile, type AdaptProgress } from '../../../electron/core/adapt/adapt-job.js';
+import { AdaptCancelled, AdaptError } from '../../../electron/core/adapt/errors.js';
+import { GATE_PARAMS } from '../../../electron/core/adapt/gates.js';
+import type { TeacherPassStore } from '../../../electron/core/adapt/passes.js';
+import { readProfile } from '../../../electron/core/adapt/profile-store.js';
+import { readManifest } from '../../../electron/core/eval/manifest.js';
+import { sharedPath } from '../../helpers/paths.js';
+import { adaptFixture } from './fixture.js';
+
+const fx = adaptFixture();
+const ARCTIC = sharedPath('data/corpora/arctic_native');
+
+/** A session folder: `n` real recordings copied next to a manifest (no transcripts), as the app would hand over. */
+function session(n: number, declared?: string): { dir: string; manifest: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'hush-adapt-'));
+  mkdirSync(join(dir, 'audio'));
+  const rows = readFileSync(join(ARCTIC, 'dev.tsv'), 'utf8').trim().split('\n').slice(1, n + 1).map((l) => l.split('\t'));
+  const lines = ['id\taudio\tduration_s\tspeaker\ttext'];
+  for (const [id, audio, dur, spk] of rows) {
+    copyFileSync(join(ARCTIC, audio), join(dir, 'audio', basename(audio)));
+    lines.push([id, `audio/${basename(audio)}`, declared ?? dur, spk, ''].join('\t'));
+  }
+  writeFileSync(join(dir, 'session.tsv'), `${lines.join('\n')}\n`);
+  return { dir, manifest: join(dir, 'session.tsv') };
+}
+
+function hashTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) out[join(e.parentPath, e.name)] = createHash('sha256').update(readFileSync(join(e.parentPath, e.name))).digest('hex');
+  }
+  return out;
+}
+
+function memoryStore(): TeacherPassStore & { gets: number; hits: number; puts: number } {
+  const m = new Map<string, Float32Array>();
+  const s = {
+    gets: 0, hits: 0, puts: 0,
+    async get(k: string) { s.gets++; const v = m.get(k) ?? null; if (v) s.hits++; return v; },
+    async put(k: string, v: Float32Array) { s.puts++; m.set(k, v); },
+  };
+  return s;
+}
+
+const models = { studentPath: fx.student, teacherPath: fx.teacher, lm: false };
+
+describe('adaptation job', () => {
+  it('refuses less than 30 s of speech with one line, before any training', async () => {
+    const { manifest } = session(3);
+    const profiles = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    const phases = new Set<string>();
+    await assert.rejects(
+      adaptToProfile({ ...models, rows: await readManifest(manifest), name: 'short', profilesDir: profiles, teacherPasses: null, onProgress: (p) => phases.add(p.phase) }),
+      (err: unknown) => err instanceof AdaptError && /at least 30 s of speech/.test(err.userMessage) && !err.userMessage.includes('\n'),
+    );
+    // Durations the manifest gets wrong are caught once the audio is read.
+    const wrong = session(3, '100');
+    await assert.rejects(adaptToProfile({ ...models, rows: await readManifest(wrong.manifest), name: 'short', profilesDir: profiles, teacherPasses: null, onProgress: (p) => phases.add(p.phase) }), /s of speech in .* s of audio; adaptation needs at least 30 s of speech/);
+    assert.ok(!phases.has('training'));
+    assert.deepEqual(readdirSync(profiles), []);
+  });
+
+  it('adapts on the chosen audio, reports held-out WER before and after, saves the helpful profile, and leaves its inputs untouched', async () => {
+    const { dir, manifest } = session(30);
+    const before = hashTree(dir);
+    const profiles = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    const store = memoryStore();
+    const progress: AdaptProgress[] = [];
+    const r = await adaptToProfile({ ...models, rows: await readManifest(manifest), name: 'cathy', profilesDir: profiles, teacherPasses: store, onProgress: (p) => progress.push(p) });
+    assert.deepEqual(hashTree(dir), before, 'recordings and manifest unchanged, nothing added beside them');
+    const share = r.holdoutSeconds / (r.holdoutSeconds + r.trainSeconds);
+    assert.ok(share > 0.12 && share < 0.3, `held out ${share}`);
+    assert.ok(r.holdoutWords > 0);
+    assert.ok(r.werAfter < r.werBefore, `WER ${r.werBefore} → ${r.werAfter}`);
+    assert.equal(r.profilePath, join(profiles, 'cathy.profile.safetensors'));
+    const saved = await readProfile('cathy', profiles);
+    assert.deepEqual([...saved.gates.keys()], [...GATE_PARAMS]);
+    assert.equal(saved.meta.gain.werBefore, r.werBefore);
+    assert.equal(saved.meta.gain.werAfter, r.werAfter);
+    assert.equal(saved.meta.sources.length, 30);
+    assert.equal(saved.meta.baseModelSha256, createHash('sha256').update(readFileSync(fx.student)).digest('hex'));
+    assert.deepEqual(readdirSync(profiles), ['cathy.profile.safetensors']);
+    // Progress: monotonic fractions ending at 1, ETAs never negative, every phase seen.
+    assert.ok(progress.every((p, i) => i === 0 || p.fraction >= progress[i - 1].fraction));
+    assert.equal(progress[progress.length - 1].fraction, 1);
+    assert.ok(progress.every((p) => p.etaSeconds === null || p.etaSeconds >= 0));
+    assert.deepEqual([...new Set(progress.map((p) => p.phase))], ['reading', 'training', 'measuring', 'saving']);
+    assert.equal(store.puts, 30);
+    // A second run reuses the stored teacher pass.
+    const again = await adaptToProfile({ ...models, rows: await readManifest(manifest), name: 'cathy2', profilesDir: profiles, teacherPasses: store, training: { epochs: 1 } });
+    assert.equal(store.hits, 30);
+    assert.equal(store.puts, 30);
+    assert.ok(again.audioSeconds > 100);
+  });
+
+  it('saves nothing, and says why, when adapting does not lower the held-out WER', async () => {
+    const { manifest } = session(30);
+    const profiles = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    // The student as its own teacher: it already agrees with itself (0% WER), so nothing can help.
+    const r = await adaptToProfile({ ...models, teacherPath: fx.student, rows: await readManifest(manifest), name: 'same', profilesDir: profiles, teacherPasses: null, minSpeechSeconds: 10, training: { epochs: 1 } });
+    assert.equal(r.profilePath, null);
+    assert.match(r.notSavedReason ?? '', /did not improve/);
+    assert.deepEqual(readdirSync(profiles), []);
+  });
+
+  it('cancelling leaves no profile and no partial file', async () => {
+    const { manifest } = session(30);
+    const profiles = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    const controller = new AbortController();
+    await assert.rejects(
+      adaptToProfile({ ...models, rows: await readManifest(manifest), name: 'stop', profilesDir: profiles, teacherPasses: null, signal: controller.signal, onProgress: (p) => { if (p.phase === 'training') controller.abort(); } }),
+      AdaptCancelled,
+    );
+    assert.ok(!existsSync(join(profiles, 'stop.profile.safetensors')));
+    assert.deepEqual(readdirSync(profiles), []);
+  });
+});
