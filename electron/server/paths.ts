@@ -2,7 +2,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { appRoot } from '../core/app-root.js';
+
+export { appRoot };
 
 export function defaultDataDir(): string {
   if (process.env.HUSHSCRIBE_DATA_DIR) return path.resolve(process.env.HUSHSCRIBE_DATA_DIR);
@@ -10,16 +12,6 @@ export function defaultDataDir(): string {
   if (process.platform === 'win32') return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Hushscribe');
   if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Hushscribe');
   return path.join(process.env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'hushscribe');
-}
-
-/** The repository (or packaged app) root: the folder holding package.json above this file. */
-export function appRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    dir = path.dirname(dir);
-  }
-  return process.cwd();
 }
 
 export function appVersion(): string {

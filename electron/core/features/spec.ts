@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fromRoot } from '../app-root.js';
 
 /** The constants of models/FEATURES.md, read from the one JSON file that the Python twin reads too. */
 export interface FeatureSpec {
@@ -14,7 +14,7 @@ export interface FeatureSpec {
   readonly logFloor: number;
 }
 
-const specPath = fileURLToPath(new URL('../../../models/features.json', import.meta.url));
+const specPath = fromRoot('models', 'features.json');
 
 export const FEATURE_SPEC: FeatureSpec = Object.freeze(JSON.parse(readFileSync(specPath, 'utf8')) as FeatureSpec);
 

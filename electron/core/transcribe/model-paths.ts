@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fromRoot } from '../app-root.js';
 import { ModelError } from '../errors.js';
 import type { ModelChoice } from './types.js';
 
-const repo = (rel: string): string => fileURLToPath(new URL(`../../../${rel}`, import.meta.url));
+const repo = (rel: string): string => fromRoot(rel);
 
 /** Where each named model lives in the repo; anything else is taken as a path. */
 export const NAMED_MODELS: Readonly<Record<string, { path: string; builtBy: string }>> = {
