@@ -13,7 +13,7 @@ export async function buildElectron(root: string): Promise<void> {
   const runtimeLoaded = ['electron/core/transcribe/index.ts', 'electron/core/audio/index.ts'].filter((p) => fs.existsSync(path.join(root, p)));
   await build({
     absWorkingDir: root,
-    entryPoints: ['electron/main/main.ts', 'electron/workers/transcriber.ts', ...runtimeLoaded],
+    entryPoints: ['electron/main/main.ts', 'electron/workers/transcriber.ts', 'electron/workers/jobs.ts', ...runtimeLoaded],
     outbase: '.',
     outdir,
     bundle: true,

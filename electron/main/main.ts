@@ -13,7 +13,7 @@ import { IPC } from '../preload/ipc-names.js';
 import { appRoot, appVersion, rendererDist } from '../server/paths.js';
 import { HushService } from '../server/service/index.js';
 import { HOST, ORIGIN, SCHEME, handleProtocol, registerScheme } from './protocol.js';
-import { spawnUtilityWorker } from './worker-utility.js';
+import { spawnUtilityJobWorker, spawnUtilityWorker } from './worker-utility.js';
 
 const log = logger('main');
 const LOOPBACK = process.platform === 'win32' || process.platform === 'darwin';
@@ -133,6 +133,7 @@ void app.whenReady().then(async () => {
     configDir: userData,
     defaultStorageDir: process.env.HUSHSCRIBE_DATA_DIR ?? userData,
     spawnWorker: spawnUtilityWorker,
+    spawnJobWorker: spawnUtilityJobWorker,
     loopback: LOOPBACK,
   });
   service = svc;

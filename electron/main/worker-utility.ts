@@ -8,10 +8,15 @@ import type { SpawnWorker } from '../server/service/transcriber-host.js';
 
 const log = logger('worker-utility');
 
-export const spawnUtilityWorker: SpawnWorker = () => {
+export const spawnUtilityWorker: SpawnWorker = () => spawnUtility('transcriber', 'Hushscribe transcriber');
+
+/** Background jobs (high-accuracy pass, adaptation) in their own utility process; it lowers its own priority. */
+export const spawnUtilityJobWorker: SpawnWorker = () => spawnUtility('jobs', 'Hushscribe background job');
+
+function spawnUtility(entry: string, serviceName: string): ReturnType<SpawnWorker> {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const child = utilityProcess.fork(path.join(here, '..', 'workers', 'transcriber.js'), [], {
-    serviceName: 'Hushscribe transcriber',
+  const child = utilityProcess.fork(path.join(here, '..', 'workers', `${entry}.js`), [], {
+    serviceName,
     stdio: 'inherit',
   });
   let alive = true;
@@ -33,4 +38,4 @@ export const spawnUtilityWorker: SpawnWorker = () => {
       if (alive) child.kill();
     },
   };
-};
+}

@@ -1,4 +1,4 @@
-/** Browser mode's worker spawner: the transcriber as a forked Node process running the TS entry through tsx. */
+/** Browser mode's worker spawners: the transcriber (and background jobs) as forked Node processes running the TS entry through tsx. */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseWireMessage } from '../core/contract/wire.js';
@@ -7,14 +7,19 @@ import type { SpawnWorker } from './service/transcriber-host.js';
 
 const log = logger('worker-node');
 
-export const spawnNodeWorker: SpawnWorker = () => {
-  const entry = fileURLToPath(new URL('../workers/transcriber.ts', import.meta.url));
+export const spawnNodeWorker: SpawnWorker = () => spawnNode('transcriber');
+
+/** A background job process (high-accuracy pass, adaptation). */
+export const spawnNodeJobWorker: SpawnWorker = () => spawnNode('jobs');
+
+function spawnNode(name: 'transcriber' | 'jobs'): ReturnType<SpawnWorker> {
+  const entry = fileURLToPath(new URL(`../workers/${name}.ts`, import.meta.url));
   const child = fork(entry, [], {
     execArgv: ['--import', import.meta.resolve('tsx')],
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  log.debug(`spawned transcriber worker ${child.pid}`);
+  log.debug(`spawned ${name} worker ${child.pid}`);
   return {
     send: (msg) => {
       if (child.connected) child.send(msg);
@@ -32,4 +37,4 @@ export const spawnNodeWorker: SpawnWorker = () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     },
   };
-};
+}

@@ -46,7 +46,7 @@ type Handlers = { [C in WorkerRequestChannel]: (p: WorkerRequestOf<C>) => Promis
 const handlers: Handlers = {
   async init(p) {
     const provider = p.provider as TranscriberOptions['provider'];
-    options = { model: p.model === 'auto' ? undefined : p.model, provider, lm: p.lm, threads: p.threads };
+    options = { model: p.model === 'auto' ? undefined : p.model, provider, lm: p.lm, threads: p.threads, ...(p.profile ? { profile: p.profile } : {}) };
     engine = await loadEngine();
     const t = await stream(0);
     activeProvider = t.provider;

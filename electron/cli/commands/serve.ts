@@ -4,7 +4,7 @@ import { logger } from '../../core/log.js';
 import { appVersion, defaultDataDir, rendererDist } from '../../server/paths.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { HushService } from '../../server/service/index.js';
-import { spawnNodeWorker } from '../../server/worker-node.js';
+import { spawnNodeJobWorker, spawnNodeWorker } from '../../server/worker-node.js';
 
 const log = logger('serve');
 /** A fixed default keeps the page's origin (and so its IndexedDB library) stable across restarts. */
@@ -29,6 +29,7 @@ export async function serve(argv: string[]): Promise<number> {
     configDir: dataDir,
     defaultStorageDir: dataDir,
     spawnWorker: spawnNodeWorker,
+    spawnJobWorker: spawnNodeJobWorker,
     loopback: false,
   });
   await service.start();

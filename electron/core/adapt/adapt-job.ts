@@ -16,7 +16,8 @@
  * the caller picks the process priority (the CLI lowers its own; the app runs it in a
  * low-priority utility process).
  */
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
 import { decodeAudioFile } from '../audio/index.js';
 import { ModelError } from '../errors.js';
 import { addCounts, alignWords, wordErrorRate, ZERO_COUNTS, type ErrorCounts } from '../eval/wer.js';
@@ -366,6 +367,24 @@ function pieceDecoder(lm: boolean): (logprobs: Float32Array, p: Piece) => string
 
 function score(references: readonly string[], hypotheses: readonly string[]): ErrorCounts {
   return references.reduce((acc, ref, i) => addCounts(acc, alignWords(ref, hypotheses[i])), ZERO_COUNTS);
+}
+
+/**
+ * Whether the models adaptation needs are in place, without loading them: resolves when they are,
+ * else throws the same ModelError (one line naming the file) that adaptToProfile would.
+ */
+export async function checkAdaptModels(opts: Pick<AdaptOptions, 'studentPath' | 'teacherPath' | 'weightsPath'> = {}): Promise<void> {
+  const studentPath = opts.studentPath ?? NAMED_MODELS.student.path;
+  const teacherPath = opts.teacherPath ?? NAMED_MODELS.teacher.path;
+  const weightsPath = opts.weightsPath ?? studentPath.replace(/\.onnx$/, '') + '.safetensors';
+  for (const [path, role] of [[studentPath, 'student'], [weightsPath, 'student weights (.safetensors)'], [teacherPath, 'teacher']] as const) {
+    try {
+      await access(path, constants.R_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new ModelError(path, code === 'ENOENT' ? `the ${role} model is not built yet (adaptation needs it)` : `cannot read the ${role} model (${code ?? 'error'})`, { cause: err });
+    }
+  }
 }
 
 async function readModelBytes(path: string, role: string): Promise<Uint8Array> {

@@ -42,6 +42,10 @@ export const StoredSegmentSchema = s.object({
   words: s.array(WordSchema, { max: 5000 }),
   /** True once the user changed the text. */
   edited: s.optional(s.boolean()),
+  /** An edited segment kept through the high-accuracy pass whose text differs from the pass's. */
+  flagged: s.optional(s.boolean()),
+  /** What the high-accuracy pass heard over a flagged segment's span. */
+  highAccuracyText: s.optional(s.string({ max: MAX_TEXT })),
 });
 
 export const SessionStateSchema = s.literal('recording', 'paused', 'done', 'recovered', 'imported');
@@ -69,6 +73,12 @@ export const SettingsSchema = s.object({
   provider: ProviderSettingSchema,
   recordOnly: s.boolean(),
   storageDir: s.string({ max: 2000 }),
+  /** Re-transcribe each recording with the teacher after stop (only when the teacher is installed). */
+  highAccuracyPass: s.boolean(),
+  /** Whether the "Adapt to a speaker or room" feature is switched on (off by default). */
+  adaptEnabled: s.boolean(),
+  /** The adaptation profile applied to live transcription; '' = the base model. */
+  adaptProfile: s.string({ max: 64 }),
 });
 
 export const SettingsPatchSchema = s.object({
@@ -78,6 +88,9 @@ export const SettingsPatchSchema = s.object({
   provider: s.optional(ProviderSettingSchema),
   recordOnly: s.optional(s.boolean()),
   storageDir: s.optional(s.string({ max: 2000 })),
+  highAccuracyPass: s.optional(s.boolean()),
+  adaptEnabled: s.optional(s.boolean()),
+  adaptProfile: s.optional(s.string({ max: 64 })),
 });
 
 export const TranscriberStatusSchema = s.object({
@@ -95,6 +108,56 @@ export const CaptureStateSchema = s.object({
 });
 
 const empty = s.object({});
+
+/** A profile name: a plain file-name stem (the core checks the exact pattern). */
+const profileName = s.string({ max: 64 });
+
+/** Whether the high-accuracy pass can run here, and why not. */
+export const HighAccuracyInfoSchema = s.object({
+  available: s.boolean(),
+  /** One line for the UI, e.g. 'teacher model not installed'. */
+  message: s.string({ max: 1000 }),
+});
+
+export const HighAccuracyProgressSchema = s.object({
+  sessionId: id,
+  /** 0..1 */
+  fraction: s.number({ min: 0, max: 1 }),
+  stage: s.literal('running', 'done', 'failed'),
+  /** On 'done': segments now in the session, and edited ones kept but flagged. */
+  segments: s.optional(s.number({ int: true, min: 0 })),
+  flagged: s.optional(s.number({ int: true, min: 0 })),
+  error: s.optional(s.string({ max: 1000 })),
+});
+
+export const AdaptProfileInfoSchema = s.object({
+  name: profileName,
+  createdAt: s.string({ max: 100 }),
+  baseModelVersion: s.string({ max: 200 }),
+  werBefore: s.number({ min: 0 }),
+  werAfter: s.number({ min: 0 }),
+  sources: s.number({ int: true, min: 0 }),
+});
+
+export const AdaptResultSchema = s.object({
+  name: profileName,
+  werBefore: s.number({ min: 0 }),
+  werAfter: s.number({ min: 0 }),
+  /** False: it did not help and nothing was saved. */
+  kept: s.boolean(),
+  notSavedReason: s.nullable(s.string({ max: 1000 })),
+});
+
+export const AdaptProgressSchema = s.object({
+  jobId: id,
+  stage: s.literal('reading', 'training', 'measuring', 'saving', 'done', 'failed', 'cancelled'),
+  /** 0..1 */
+  fraction: s.number({ min: 0, max: 1 }),
+  etaSeconds: s.nullable(s.number({ min: 0 })),
+  detail: s.string({ max: 1000 }),
+  result: s.optional(AdaptResultSchema),
+  error: s.optional(s.string({ max: 1000 })),
+});
 
 // ---------- renderer ↔ host ----------
 export const requests = {
@@ -132,6 +195,27 @@ export const requests = {
     req: s.object({ importId: id, name: s.string({ max: 500 }), bytes: s.bytes({ max: 2_000_000_000 }) }),
     res: SessionMetaSchema,
   },
+  'highAccuracy.info': { req: empty, res: HighAccuracyInfoSchema },
+  /**
+   * Re-transcribe a session with the teacher, in a background process; progress and completion come
+   * as 'highAccuracy.progress'. `model` 'fixture' exists for tests (the plumbing without the teacher).
+   */
+  'highAccuracy.start': {
+    req: s.object({ sessionId: id, model: s.optional(s.literal('teacher', 'fixture')) }),
+    res: s.object({ started: s.boolean() }),
+  },
+  /** Whether adaptation can run here: '' when it can, else the core's one-line reason. */
+  'adapt.check': { req: empty, res: s.object({ ready: s.boolean(), message: s.string({ max: 1000 }) }) },
+  /** Adapt on recorded or imported sessions, in a low-priority background process; see 'adapt.progress'. */
+  'adapt.start': {
+    req: s.object({ jobId: id, name: profileName, sessionIds: s.array(id, { max: 1000 }) }),
+    res: s.object({ started: s.boolean() }),
+  },
+  'adapt.cancel': { req: s.object({ jobId: id }), res: s.object({ cancelled: s.boolean() }) },
+  'adapt.profiles': { req: empty, res: s.object({ profiles: s.array(AdaptProfileInfoSchema, { max: 10_000 }), active: s.string({ max: 64 }) }) },
+  /** Apply a profile to live transcription; '' reverts to the base model. */
+  'adapt.apply': { req: s.object({ name: s.string({ max: 64 }) }), res: SettingsSchema },
+  'adapt.delete': { req: s.object({ name: profileName }), res: s.object({ deleted: s.boolean() }) },
 } satisfies Record<string, { req: Schema<unknown>; res: Schema<unknown> }>;
 
 export const events = {
@@ -154,6 +238,8 @@ export const events = {
   }),
   /** Sessions changed on the host side (recovered, imported, transcription finished). */
   'library.changed': s.object({ sessionIds: s.array(id) }),
+  'highAccuracy.progress': HighAccuracyProgressSchema,
+  'adapt.progress': AdaptProgressSchema,
 } satisfies Record<string, Schema<unknown>>;
 
 export type RequestChannel = keyof typeof requests;
@@ -169,6 +255,9 @@ export type StoredSegment = Infer<typeof StoredSegmentSchema>;
 export type TranscriberStatus = Infer<typeof TranscriberStatusSchema>;
 export type CaptureState = Infer<typeof CaptureStateSchema>;
 export type WirePayloadSegment = Infer<typeof SegmentSchema>;
+export type AdaptProfileInfo = Infer<typeof AdaptProfileInfoSchema>;
+export type AdaptProgressEvent = Infer<typeof AdaptProgressSchema>;
+export type HighAccuracyProgress = Infer<typeof HighAccuracyProgressSchema>;
 
 export function isRequestChannel(name: unknown): name is RequestChannel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(requests, name);
@@ -181,7 +270,14 @@ export function isEventChannel(name: unknown): name is EventChannel {
 // ---------- host ↔ transcriber worker ----------
 export const workerRequests = {
   init: {
-    req: s.object({ model: s.string({ max: 500 }), provider: s.string({ max: 20 }), lm: s.boolean(), threads: s.number({ int: true, min: 1, max: 64 }) }),
+    req: s.object({
+      model: s.string({ max: 500 }),
+      provider: s.string({ max: 20 }),
+      lm: s.boolean(),
+      threads: s.number({ int: true, min: 1, max: 64 }),
+      /** Adaptation profile name applied at load. */
+      profile: s.optional(s.string({ max: 64 })),
+    }),
     res: s.object({ provider: s.string(), modelName: s.string() }),
   },
   /** 16 kHz mono Int16 little-endian PCM for one stream; times in the update are stream-relative. */
@@ -206,4 +302,47 @@ export type WorkerResponseOf<C extends WorkerRequestChannel> = Infer<(typeof wor
 
 export function isWorkerRequestChannel(name: unknown): name is WorkerRequestChannel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(workerRequests, name);
+}
+
+// ---------- host ↔ background job worker (high-accuracy pass, adaptation) ----------
+export const jobRequests = {
+  /** Transcribe a whole file with a (non-streaming) model; progress as 'highAccuracy' job events. */
+  transcribeFile: {
+    req: s.object({ path: s.string({ max: 4000 }), model: s.literal('teacher', 'fixture'), threads: s.number({ int: true, min: 1, max: 64 }) }),
+    res: s.object({ segments: s.array(SegmentSchema, { max: 1_000_000 }), audioSeconds: s.number({ min: 0 }) }),
+  },
+  adapt: {
+    req: s.object({
+      name: profileName,
+      rows: s.array(s.object({ id, audio: s.string({ max: 4000 }), durationSeconds: s.number({ min: 0 }) }), { max: 10_000 }),
+    }),
+    res: AdaptResultSchema,
+  },
+  /** Whether adaptation's models are in place: '' or the core's message. */
+  adaptCheck: { req: empty, res: s.object({ message: s.string({ max: 1000 }) }) },
+  cancel: { req: empty, res: s.object({ cancelled: s.boolean() }) },
+} satisfies Record<string, { req: Schema<unknown>; res: Schema<unknown> }>;
+
+export const jobEvents = {
+  'job.fileProgress': s.object({ audioSeconds: s.number({ min: 0 }) }),
+  'job.adaptProgress': s.object({
+    phase: s.literal('reading', 'training', 'measuring', 'saving'),
+    fraction: s.number({ min: 0, max: 1 }),
+    etaSeconds: s.nullable(s.number({ min: 0 })),
+    detail: s.string({ max: 1000 }),
+  }),
+} satisfies Record<string, Schema<unknown>>;
+
+export type JobRequestChannel = keyof typeof jobRequests;
+export type JobRequestOf<C extends JobRequestChannel> = Infer<(typeof jobRequests)[C]['req']>;
+export type JobResponseOf<C extends JobRequestChannel> = Infer<(typeof jobRequests)[C]['res']>;
+export type JobEventChannel = keyof typeof jobEvents;
+export type JobEventOf<C extends JobEventChannel> = Infer<(typeof jobEvents)[C]>;
+
+export function isJobRequestChannel(name: unknown): name is JobRequestChannel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(jobRequests, name);
+}
+
+export function isJobEventChannel(name: unknown): name is JobEventChannel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(jobEvents, name);
 }

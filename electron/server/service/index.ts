@@ -6,10 +6,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import type { AudioChannel, EventChannel, EventOf, SessionMeta, Settings, StoredSegment, TranscriberStatus, WirePayloadSegment } from '../../core/contract/channels.js';
+import type { AdaptProgressEvent, AudioChannel, EventChannel, EventOf, JobEventOf, SessionMeta, Settings, StoredSegment, TranscriberStatus, WirePayloadSegment } from '../../core/contract/channels.js';
+import { RemoteError } from '../../core/contract/rpc.js';
+import { checkProfileName, deleteProfile, listProfiles, readProfile } from '../../core/adapt/profile-store.js';
+import { mergeHighAccuracy } from '../../core/library/high-accuracy.js';
+import { wavSampleCount } from '../../core/recording/wav.js';
+import { NAMED_MODELS } from '../../core/transcribe/model-paths.js';
+import { runJob, type RunningJob } from './jobs.js';
 import type { EventSink, RequestHandlers } from '../../core/contract/host.js';
 import { decodeFrame } from '../../core/contract/wire.js';
-import { HushError } from '../../core/errors.js';
+import { HushError, userMessageOf } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
 import { CaptureSession } from '../../core/recording/capture.js';
 import { RecordingStore, StoreError, newSessionId } from '../../core/recording/store.js';
@@ -26,6 +32,8 @@ export interface ServiceOptions {
   /** Default storage folder for recordings. */
   defaultStorageDir: string;
   spawnWorker: SpawnWorker;
+  /** Spawns a background job process (high-accuracy pass, adaptation). */
+  spawnJobWorker: SpawnWorker;
   /** Whether system audio can be captured as a second channel on this platform and door. */
   loopback: boolean;
 }
@@ -51,6 +59,9 @@ export class HushService {
   private readonly transcriber: TranscriberHost;
   private badFrames = 0;
   private tick: NodeJS.Timeout | null = null;
+  /** Sessions with a high-accuracy pass running. */
+  private readonly passes = new Map<string, RunningJob<unknown>>();
+  private adaptJob: { id: string; job: RunningJob<unknown>; cancelled: boolean } | null = null;
   readonly handlers: RequestHandlers;
 
   constructor(private readonly opts: ServiceOptions) {
@@ -61,6 +72,9 @@ export class HushService {
       provider: 'auto',
       recordOnly: false,
       storageDir: opts.defaultStorageDir,
+      highAccuracyPass: true,
+      adaptEnabled: false,
+      adaptProfile: '',
     });
     this.store = new RecordingStore(this.settings.get().storageDir);
     this.transcriber = new TranscriberHost(opts.spawnWorker, (s) => this.emit('transcriber.status', s));
@@ -113,7 +127,7 @@ export class HushService {
   private engineConfig(): EngineConfig | null {
     const s = this.settings.get();
     if (s.recordOnly) return null;
-    return { model: s.model, provider: providerFor(s.provider), lm: true, threads: 1 };
+    return { model: s.model, provider: providerFor(s.provider), lm: true, threads: 1, ...(s.adaptProfile ? { profile: s.adaptProfile } : {}) };
   }
 
   private captureState(): EventOf<'capture.state'> {
@@ -173,7 +187,7 @@ export class HushService {
           this.store = new RecordingStore(patch.storageDir);
         }
         const next = this.settings.set(patch);
-        if (patch.model !== undefined || patch.provider !== undefined || patch.recordOnly !== undefined) {
+        if (patch.model !== undefined || patch.provider !== undefined || patch.recordOnly !== undefined || patch.adaptProfile !== undefined) {
           void this.transcriber.configure(this.engineConfig());
         }
         return next;
@@ -213,7 +227,10 @@ export class HushService {
         this.stopTick();
         const meta = c.stop();
         this.emit('capture.state', this.captureState());
-        void this.finishFeeds(meta).then(() => this.emit('library.changed', { sessionIds: [meta.id] }));
+        void this.finishFeeds(meta).then(() => {
+          this.emit('library.changed', { sessionIds: [meta.id] });
+          if (this.settings.get().highAccuracyPass && this.engineConfig() && this.teacherInstalled()) this.startHighAccuracy(meta.id, 'teacher');
+        });
         return meta;
       },
       'capture.state': async () => this.captureState(),
@@ -237,7 +254,144 @@ export class HushService {
         return { saved: segments.length };
       },
       'library.import': async ({ importId, name, bytes }) => this.importFile(importId, name, bytes),
+      'highAccuracy.info': async () =>
+        this.teacherInstalled() ? { available: true, message: '' } : { available: false, message: 'High-accuracy pass: teacher model not installed' },
+      'highAccuracy.start': async ({ sessionId, model = 'teacher' }) => {
+        if (!this.store.exists(sessionId)) throw new StoreError('no such session');
+        if (this.capture?.id === sessionId) throw new CaptureError('stop the recording first');
+        if (model === 'teacher' && !this.teacherInstalled()) throw new HushError('model', 'High-accuracy pass: teacher model not installed');
+        if (this.passes.has(sessionId)) return { started: false };
+        this.startHighAccuracy(sessionId, model);
+        return { started: true };
+      },
+      'adapt.check': async () => {
+        const { message } = await runJob(this.opts.spawnJobWorker, 'adaptCheck', {}).done;
+        return { ready: message === '', message };
+      },
+      'adapt.start': async ({ jobId, name, sessionIds }) => this.startAdapt(jobId, name, sessionIds),
+      'adapt.cancel': async ({ jobId }) => {
+        const a = this.adaptJob;
+        if (!a || a.id !== jobId) return { cancelled: false };
+        a.cancelled = true;
+        a.job.cancel();
+        return { cancelled: true };
+      },
+      'adapt.profiles': async () => ({
+        profiles: (await listProfiles()).map((m) => ({
+          name: m.name,
+          createdAt: m.createdAt,
+          baseModelVersion: m.baseModelVersion,
+          werBefore: Math.max(0, m.gain.werBefore),
+          werAfter: Math.max(0, m.gain.werAfter),
+          sources: m.sources.length,
+        })),
+        active: this.settings.get().adaptProfile,
+      }),
+      'adapt.apply': async ({ name }) => {
+        if (name) await readProfile(checkProfileName(name));
+        return this.setProfile(name);
+      },
+      'adapt.delete': async ({ name }) => {
+        const known = (await listProfiles()).some((m) => m.name === name);
+        await deleteProfile(name);
+        if (this.settings.get().adaptProfile === name) this.setProfile('');
+        return { deleted: known };
+      },
     };
+  }
+
+  private setProfile(name: string): Settings {
+    const next = this.settings.set({ adaptProfile: name });
+    void this.transcriber.configure(this.engineConfig());
+    return next;
+  }
+
+  private teacherInstalled(): boolean {
+    return fs.existsSync(NAMED_MODELS.teacher.path);
+  }
+
+  /**
+   * The high-accuracy pass: each channel's recording through the model in a background process,
+   * then the session's segments are replaced, keeping (and flagging) what the user edited.
+   */
+  private startHighAccuracy(sessionId: string, model: 'teacher' | 'fixture'): void {
+    if (this.passes.has(sessionId)) return;
+    const meta = this.store.readMeta(sessionId);
+    const seconds = meta.channels.map((c) => wavSampleCount(this.store.wavPath(sessionId, c)) / 16_000);
+    const total = Math.max(1e-6, seconds.reduce((a, b) => a + b, 0));
+    let before = 0;
+    let shown = 0;
+    const progress = (p: Omit<EventOf<'highAccuracy.progress'>, 'sessionId'>) => this.emit('highAccuracy.progress', { sessionId, ...p });
+    const holder: { job: RunningJob<unknown> | null } = { job: null };
+    const placeholder: RunningJob<unknown> = { done: Promise.resolve(), cancel: () => holder.job?.cancel() };
+    this.passes.set(sessionId, placeholder);
+    progress({ fraction: 0, stage: 'running' });
+    void (async () => {
+      try {
+        const pass: StoredSegment[] = [];
+        for (const [i, channel] of meta.channels.entries()) {
+          const job = runJob(this.opts.spawnJobWorker, 'transcribeFile', { path: this.store.wavPath(sessionId, channel), model, threads: 1 }, (ch, p) => {
+            if (ch !== 'job.fileProgress') return;
+            const f = Math.min(0.99, (before + (p as JobEventOf<'job.fileProgress'>).audioSeconds) / total);
+            if (f > shown) {
+              shown = f;
+              progress({ fraction: f, stage: 'running' });
+            }
+          });
+          holder.job = job;
+          const r = await job.done;
+          before += seconds[i];
+          pass.push(...r.segments.filter((s) => s.text.trim()).map((s) => ({ sessionId, channel, ...s })));
+        }
+        // Edits made while the pass ran are on disk (the library mirrors every edit there).
+        const merged = mergeHighAccuracy(this.store.readSegments(sessionId), pass);
+        this.store.saveSegments(sessionId, merged.segments);
+        log.info(`high-accuracy pass (${model}) on ${sessionId}: ${merged.segments.length} segments, ${merged.flagged} edited segment(s) flagged`);
+        progress({ fraction: 1, stage: 'done', segments: merged.segments.length, flagged: merged.flagged });
+      } catch (err) {
+        log.warn(`high-accuracy pass on ${sessionId} failed`, err);
+        progress({ fraction: 1, stage: 'failed', error: userMessageOf(err).slice(0, 1000) });
+      } finally {
+        this.passes.delete(sessionId);
+      }
+    })();
+  }
+
+  private async startAdapt(jobId: string, name: string, sessionIds: string[]): Promise<{ started: boolean }> {
+    if (this.adaptJob) throw new HushError('adapt', 'an adaptation is already running');
+    if (!this.settings.get().adaptEnabled) throw new HushError('adapt', 'adaptation is switched off in Settings');
+    checkProfileName(name);
+    const ids = [...new Set(sessionIds)];
+    if (ids.length === 0) throw new HushError('adapt', 'pick at least one recorded or imported session');
+    const rows = ids.flatMap((sid) => {
+      if (!this.store.exists(sid)) throw new StoreError(`no such session ${sid}`);
+      if (this.capture?.id === sid) throw new CaptureError('stop the recording before adapting on it');
+      const meta = this.store.readMeta(sid);
+      return meta.channels.map((c) => ({ id: `${sid}-ch${c}`, audio: this.store.wavPath(sid, c), durationSeconds: wavSampleCount(this.store.wavPath(sid, c)) / 16_000 }));
+    });
+    const progress = (p: Omit<AdaptProgressEvent, 'jobId'>) => this.emit('adapt.progress', { jobId, ...p });
+    const job = runJob(this.opts.spawnJobWorker, 'adapt', { name, rows }, (ch, p) => {
+      if (ch !== 'job.adaptProgress') return;
+      const a = p as JobEventOf<'job.adaptProgress'>;
+      progress({ stage: a.phase, fraction: a.fraction, etaSeconds: a.etaSeconds, detail: a.detail });
+    });
+    const entry = { id: jobId, job, cancelled: false };
+    this.adaptJob = entry;
+    progress({ stage: 'reading', fraction: 0, etaSeconds: null, detail: 'starting' });
+    void job.done
+      .then((result) => {
+        const detail = result.kept ? `saved profile '${result.name}'` : `didn't help, not saved (${result.notSavedReason ?? 'no gain'})`;
+        progress({ stage: 'done', fraction: 1, etaSeconds: 0, detail: detail.slice(0, 1000), result });
+      })
+      .catch((err: unknown) => {
+        const cancelled = entry.cancelled || (err instanceof RemoteError && err.code === 'cancelled');
+        if (cancelled) progress({ stage: 'cancelled', fraction: 1, etaSeconds: null, detail: 'adaptation cancelled; no profile was saved' });
+        else progress({ stage: 'failed', fraction: 1, etaSeconds: null, detail: 'adaptation could not run', error: userMessageOf(err).slice(0, 1000) });
+      })
+      .finally(() => {
+        if (this.adaptJob === entry) this.adaptJob = null;
+      });
+    return { started: true };
   }
 
   private async importFile(importId: string, name: string, bytes: Uint8Array): Promise<SessionMeta> {
@@ -295,6 +449,8 @@ export class HushService {
       this.capture = null;
       await Promise.race([this.finishFeeds(meta), new Promise((r) => setTimeout(r, 3000))]);
     }
+    for (const p of this.passes.values()) p.cancel(0);
+    this.adaptJob?.job.cancel(0);
     await this.transcriber.dispose();
   }
 }

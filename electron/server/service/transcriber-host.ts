@@ -31,6 +31,8 @@ export interface EngineConfig {
   provider: string;
   lm: boolean;
   threads: number;
+  /** Adaptation profile applied at load. */
+  profile?: string;
 }
 
 export interface FeedCallbacks {

@@ -33,6 +33,15 @@ export async function syncFromHost(client: HushClient, only?: string[]): Promise
   }
 }
 
+/** After a high-accuracy pass the host holds the session's new segments: replace the local copy wholesale. */
+export async function replaceSessionSegments(client: HushClient, sessionId: string): Promise<void> {
+  const segs = await client.request('library.segments', { sessionId });
+  await db.transaction('rw', db.segments, async () => {
+    await db.segments.where('sessionId').equals(sessionId).delete();
+    await db.segments.bulkPut(segs.map(segmentRow));
+  });
+}
+
 export async function listSessions(): Promise<SessionRow[]> {
   return db.sessions.orderBy('createdAt').reverse().toArray();
 }
@@ -80,7 +89,11 @@ export async function deleteSession(client: HushClient, id: string): Promise<voi
 export async function editSegment(client: HushClient, seg: SegmentRow, text: string): Promise<boolean> {
   const r = applyTextEdit(seg.words, text, { start: seg.start, end: seg.end });
   if (!r.changed) return false;
-  await db.segments.put(segmentRow({ ...stripRow(seg), text: r.text, words: r.words, edited: true }));
+  // A new edit settles a high-accuracy flag: the user has seen the other text and chosen.
+  const { flagged: _flagged, highAccuracyText: _hat, ...rest } = stripRow(seg);
+  void _flagged;
+  void _hat;
+  await db.segments.put(segmentRow({ ...rest, text: r.text, words: r.words, edited: true }));
   const all = await sessionSegments(seg.sessionId);
   await client.request('library.saveSegments', { sessionId: seg.sessionId, segments: all.map(stripRow) });
   return true;

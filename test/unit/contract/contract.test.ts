@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { events, requests, workerRequests } from '../../../electron/core/contract/channels.js';
+import { events, jobEvents, jobRequests, requests, workerRequests } from '../../../electron/core/contract/channels.js';
 import { dispatchRequest, type RequestHandlers } from '../../../electron/core/contract/host.js';
 import { RpcPeer } from '../../../electron/core/contract/rpc.js';
 import { ContractError } from '../../../electron/core/contract/schema.js';
@@ -72,4 +72,45 @@ test('an RPC peer pair carries requests, typed errors and events, and fails pend
   const pending = silent.request('x', 1);
   silent.close();
   await assert.rejects(pending, /closed/);
+});
+
+test('high-accuracy and adaptation channels validate their payloads', () => {
+  assert.deepEqual(requests['highAccuracy.start'].req.parse({ sessionId: 's' }), { sessionId: 's' });
+  assert.deepEqual(requests['highAccuracy.start'].req.parse({ sessionId: 's', model: 'fixture' }), { sessionId: 's', model: 'fixture' });
+  assert.throws(() => requests['highAccuracy.start'].req.parse({ sessionId: 's', model: '/etc/passwd' }), /expected one of/);
+  assert.throws(() => events['highAccuracy.progress'].parse({ sessionId: 's', fraction: 1.5, stage: 'running' }), /fraction: above 1/);
+  assert.throws(() => events['highAccuracy.progress'].parse({ sessionId: 's', fraction: 0.5, stage: 'paused' }), /stage: expected one of/);
+  events['highAccuracy.progress'].parse({ sessionId: 's', fraction: 1, stage: 'done', segments: 3, flagged: 1 });
+  // Stored segments carry the flag and the pass's text.
+  requests['library.saveSegments'].req.parse({ sessionId: 's', segments: [{ sessionId: 's', channel: 0, start: 0, end: 1, text: 'x', words: [], edited: true, flagged: true, highAccuracyText: 'y' }] });
+  assert.throws(() => requests['library.saveSegments'].req.parse({ sessionId: 's', segments: [{ sessionId: 's', channel: 0, start: 0, end: 1, text: 'x', words: [], flagged: 'yes' }] }), /flagged: expected boolean/);
+
+  assert.deepEqual(requests['adapt.start'].req.parse({ jobId: 'j', name: 'office', sessionIds: ['a', 'b'] }), { jobId: 'j', name: 'office', sessionIds: ['a', 'b'] });
+  assert.throws(() => requests['adapt.start'].req.parse({ jobId: 'j', name: 'x'.repeat(65), sessionIds: [] }), /name: longer than 64/);
+  assert.throws(() => requests['adapt.start'].req.parse({ jobId: 'j', name: 'n', sessionIds: 'a' }), /sessionIds: expected array/);
+  assert.throws(() => requests['adapt.cancel'].req.parse({}), /jobId: expected string/);
+  assert.throws(() => requests['adapt.apply'].req.parse({ name: 3 }), /expected string/);
+  assert.deepEqual(requests['adapt.apply'].req.parse({ name: '' }), { name: '' });
+  assert.throws(() => requests['adapt.delete'].req.parse({ name: 'a', force: true }), /unexpected key 'force'/);
+  requests['adapt.profiles'].res.parse({ profiles: [{ name: 'p', createdAt: '2026-01-01', baseModelVersion: 'v1', werBefore: 20, werAfter: 18, sources: 2 }], active: 'p' });
+  assert.throws(() => requests['adapt.profiles'].res.parse({ profiles: [{ name: 'p', createdAt: '', baseModelVersion: 'v', werBefore: -1, werAfter: 0, sources: 1 }], active: '' }), /werBefore: below 0/);
+  requests['adapt.check'].res.parse({ ready: false, message: 'the student model is not built yet' });
+
+  const ok = { jobId: 'j', stage: 'training', fraction: 0.4, etaSeconds: 30, detail: 'epoch 1/8' };
+  assert.deepEqual(events['adapt.progress'].parse(ok), ok);
+  events['adapt.progress'].parse({ ...ok, stage: 'done', fraction: 1, etaSeconds: 0, result: { name: 'p', werBefore: 20, werAfter: 21, kept: false, notSavedReason: 'no gain' } });
+  assert.throws(() => events['adapt.progress'].parse({ ...ok, etaSeconds: -3 }), /etaSeconds: below 0/);
+  assert.throws(() => events['adapt.progress'].parse({ ...ok, result: { name: 'p', werBefore: 1, werAfter: 1, kept: 'no', notSavedReason: null } }), /result\.kept: expected boolean/);
+
+  assert.deepEqual(requests['settings.set'].req.parse({ highAccuracyPass: false, adaptEnabled: true, adaptProfile: 'p' }), { highAccuracyPass: false, adaptEnabled: true, adaptProfile: 'p' });
+  assert.throws(() => requests['settings.set'].req.parse({ adaptEnabled: 'on' }), /adaptEnabled: expected boolean/);
+});
+
+test('job worker channels validate requests and progress events', () => {
+  jobRequests.transcribeFile.req.parse({ path: '/r/ch0.wav', model: 'teacher', threads: 1 });
+  assert.throws(() => jobRequests.transcribeFile.req.parse({ path: '/r/ch0.wav', model: '/tmp/evil.onnx', threads: 1 }), /model: expected one of/);
+  jobRequests.adapt.req.parse({ name: 'p', rows: [{ id: 'a', audio: '/a.wav', durationSeconds: 40 }] });
+  assert.throws(() => jobRequests.adapt.req.parse({ name: 'p', rows: [{ id: 'a', audio: '/a.wav' }] }), /rows\[0\]\.durationSeconds: expected finite number/);
+  assert.throws(() => jobEvents['job.adaptProgress'].parse({ phase: 'done', fraction: 1, etaSeconds: null, detail: '' }), /phase: expected one of/);
+  jobEvents['job.fileProgress'].parse({ audioSeconds: 3.2 });
 });

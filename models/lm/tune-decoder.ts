@@ -1,0 +1,59 @@
+// Tunes the beam search's LM weight (α) and word bonus (β) on dev sets with a real acoustic model
+// and writes the result down (models/lm/tuning.json; with --write also decoder-params.json).
+//   node --import tsx models/lm/tune-decoder.ts --model student --sets arctic_native,speechocean762 [--limit 60] [--write]
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { evaluate } from '../../electron/core/eval/evaluate.js';
+import { readManifest, type ManifestRow } from '../../electron/core/eval/manifest.js';
+import { addCounts, wordErrorRate, ZERO_COUNTS } from '../../electron/core/eval/wer.js';
+
+const here = (rel: string): string => fileURLToPath(new URL(rel, import.meta.url));
+const argv = process.argv.slice(2);
+const opt = (name: string, fallback: string): string => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : fallback;
+};
+const model = opt('model', 'student');
+const sets = opt('sets', 'arctic_native,speechocean762').split(',');
+const limit = Number(opt('limit', '0'));
+const weights = opt('weights', '0.2,0.4,0.6,0.8,1.0').split(',').map(Number);
+const bonuses = opt('bonuses', '0,1,2,3').split(',').map(Number);
+
+const manifests: Record<string, ManifestRow[]> = {};
+for (const set of sets) {
+  const rows = await readManifest(here(`../../../shared/data/corpora/${set}/dev.tsv`));
+  manifests[set] = limit > 0 ? rows.slice(0, limit) : rows;
+}
+
+interface Point { lmWeight: number; wordBonus: number | null; wer: Record<string, number>; mean: number }
+const results: Point[] = [];
+async function score(lm: boolean, lmWeight: number, wordBonus: number): Promise<Point> {
+  const wer: Record<string, number> = {};
+  for (const set of sets) {
+    const report = await evaluate(manifests[set], { model, lm, provider: 'cpu', threads: 1, decoder: { lmWeight, wordBonus } });
+    wer[set] = Number(wordErrorRate([report.totals].reduce(addCounts, ZERO_COUNTS)).toFixed(2));
+  }
+  const mean = Number((Object.values(wer).reduce((a, b) => a + b, 0) / sets.length).toFixed(2));
+  return { lmWeight: lm ? lmWeight : 0, wordBonus: lm ? wordBonus : null, wer, mean };
+}
+
+const greedy = await score(false, 0, 0);
+console.log(`greedy: ${JSON.stringify(greedy.wer)} mean ${greedy.mean}`);
+for (const w of weights) {
+  for (const b of bonuses) {
+    const p = await score(true, w, b);
+    results.push(p);
+    console.log(`α ${w} β ${b}: ${JSON.stringify(p.wer)} mean ${p.mean}`);
+  }
+}
+const best = results.reduce((a, b) => (b.mean < a.mean ? b : a));
+const record = { model, sets, utterancesPerSet: Object.fromEntries(sets.map((s) => [s, manifests[s].length])), date: new Date().toISOString(), greedy, grid: results, best };
+writeFileSync(here('tuning.json'), `${JSON.stringify(record, null, 2)}\n`);
+console.log(`best: α ${best.lmWeight} β ${best.wordBonus} mean WER ${best.mean} (greedy ${greedy.mean})`);
+if (argv.includes('--write')) {
+  const params = JSON.parse(readFileSync(here('decoder-params.json'), 'utf8')) as Record<string, unknown>;
+  params.lmWeight = best.lmWeight;
+  params.wordBonus = best.wordBonus;
+  params.notes = `Tuned on ${sets.join(', ')} dev sets with the ${model} model (${record.date.slice(0, 10)}); the grid is in models/lm/tuning.json. Natural-log units.`;
+  writeFileSync(here('decoder-params.json'), `${JSON.stringify(params, null, 2)}\n`);
+}
