@@ -91,18 +91,21 @@ class WavBank:
 
 
 def concat(banks):
-    ids, texts, speakers, lens, samples = [], [], [], [], []
+    """One bank over several. Offsets are each bank's own offsets moved by the samples before it:
+    a bank decoded from a stream can hold more samples than its utterances (codec tail), so
+    offsets must never be rebuilt from the lengths alone (that misaligned audio and text in the
+    first GPU run)."""
+    ids, texts, speakers, lens, offs, samples = [], [], [], [], [], []
+    base = 0
     for b in banks:
         ids += b.ids
         texts += b.texts
         speakers += b.speakers
         lens.append(b.lengths)
+        offs.append(b.offsets + base)
         samples.append(b.samples)
-    lengths = torch.cat(lens)
-    offsets = torch.zeros_like(lengths)
-    if len(lengths) > 1:
-        offsets[1:] = torch.cumsum(lengths, 0)[:-1]
-    return WavBank(ids, texts, offsets, lengths, torch.cat(samples), speakers)
+        base += len(b.samples)
+    return WavBank(ids, texts, torch.cat(offs), torch.cat(lens), torch.cat(samples), speakers)
 
 
 def from_stream(opus_path, index_path):
