@@ -8,6 +8,8 @@
  * file is byte-identical: applying a profile cannot break the graph.
  */
 
+import { Wire } from '../inference/protobuf-wire.js';
+
 const MODEL_GRAPH = 7;
 const GRAPH_INITIALIZER = 5;
 const TENSOR_DIMS = 1;
@@ -28,54 +30,6 @@ export interface InitializerRef {
   /** Absolute byte range of the values in the model bytes (little-endian). */
   readonly offset: number;
   readonly byteLength: number;
-}
-
-class Wire {
-  pos: number;
-  constructor(readonly buf: Uint8Array, start: number, readonly end: number) {
-    this.pos = start;
-  }
-
-  get done(): boolean {
-    return this.pos >= this.end;
-  }
-
-  varint(): number {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      if (this.pos >= this.end) throw new Error('truncated varint');
-      const byte = this.buf[this.pos++];
-      result += (byte & 0x7f) * 2 ** shift;
-      if ((byte & 0x80) === 0) return result;
-      shift += 7;
-      if (shift > 63) throw new Error('varint too long');
-    }
-  }
-
-  /** A length-delimited field: returns its [start, end) and moves past it. */
-  span(): [number, number] {
-    const len = this.varint();
-    const start = this.pos;
-    if (start + len > this.end) throw new Error('truncated field');
-    this.pos += len;
-    return [start, start + len];
-  }
-
-  skip(wire: number): void {
-    switch (wire) {
-      case 0: this.varint(); return;
-      case 1: this.advance(8); return;
-      case 2: this.span(); return;
-      case 5: this.advance(4); return;
-      default: throw new Error(`unknown wire type ${wire}`);
-    }
-  }
-
-  private advance(n: number): void {
-    if (this.pos + n > this.end) throw new Error('truncated field');
-    this.pos += n;
-  }
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -7,6 +7,7 @@ import torch
 
 from .nn import pad_lookahead
 from .text import BLANK, greedy, wer_counts
+from .trainer import length_batches
 
 
 def collate(items, lookahead):
@@ -41,20 +42,8 @@ def output_lengths(lengths):
 
 
 def batches(items, max_frames, rng):
-    """Length-bucketed batches of at most max_frames padded frames, shuffled."""
-    order = sorted(range(len(items)), key=lambda i: items[i][0].shape[0])
-    out, cur, longest = [], [], 0
-    for i in order:
-        n = items[i][0].shape[0]
-        if cur and max(longest, n) * (len(cur) + 1) > max_frames:
-            out.append(cur)
-            cur, longest = [], 0
-        cur.append(i)
-        longest = max(longest, n)
-    if cur:
-        out.append(cur)
-    rng.shuffle(out)
-    return out
+    """Length-bucketed batches of at most max_frames padded frames, shuffled (trainer.length_batches over frames)."""
+    return length_batches([f.shape[0] for f, _ in items], max_frames, rng, max_items=10**9)
 
 
 def forward_logp(model, feats, lookahead):

@@ -157,3 +157,13 @@ def autocast(device):
     if device.type == "cuda":
         return torch.autocast(device_type="cuda", dtype=torch.bfloat16)
     return contextlib.nullcontext()
+
+
+def pick_device(choice, jobs):
+    """'auto' takes the GPU when there is one; on CPU, torch gets `jobs` threads."""
+    if choice == "auto":
+        choice = "cuda" if torch.cuda.is_available() else "cpu"
+    device = torch.device(choice)
+    if device.type == "cpu":
+        torch.set_num_threads(max(1, jobs))
+    return device

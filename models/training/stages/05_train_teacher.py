@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hush import stage  # noqa: E402
 from hush.assets import augmenter_for, load_lists  # noqa: E402
 from hush.models import ConformerCtc, count_parameters  # noqa: E402
-from hush.trainer import (CTC, Budget, autocast, Featurizer, cmvn_stats, dev_wer, length_batches, run_model,  # noqa: E402
+from hush.trainer import (CTC, Budget, autocast, pick_device, Featurizer, cmvn_stats, dev_wer, length_batches, run_model,  # noqa: E402
                           save_checkpoint, spec_augment, targets_of, write_json)
 from hush.wavbank import concat  # noqa: E402
 
@@ -47,10 +47,8 @@ def parse():
 def main():
     args = parse()
     log = stage.setup("05_train_teacher")
-    device = torch.device("cuda" if args.device == "auto" and torch.cuda.is_available() else ("cpu" if args.device == "auto" else args.device))
+    device = pick_device(args.device, args.jobs)
     torch.manual_seed(args.seed)
-    if device.type == "cpu":
-        torch.set_num_threads(max(1, args.jobs))
     exp = Path(args.exp)
     exp.mkdir(parents=True, exist_ok=True)
     train_banks = load_lists(args.train, args.jobs, log)

@@ -28,7 +28,7 @@ from hush import stage  # noqa: E402
 from hush.assets import augmenter_for, load_lists  # noqa: E402
 from hush.models import ConformerCtc, HighwayStudent, count_parameters  # noqa: E402
 from hush.text import BLANK, encode, greedy  # noqa: E402
-from hush.trainer import (CTC, Budget, autocast, Featurizer, cmvn_stats, dev_wer, length_batches, run_model, save_checkpoint,  # noqa: E402
+from hush.trainer import (CTC, Budget, autocast, pick_device, Featurizer, cmvn_stats, dev_wer, length_batches, run_model, save_checkpoint,  # noqa: E402
                           spec_augment, write_json)
 from hush.wavbank import concat  # noqa: E402
 
@@ -87,10 +87,8 @@ def ctc_loss(logp, out_len, texts):
 def main():
     args = parse()
     log = stage.setup("09_train_student")
-    device = torch.device("cuda" if args.device == "auto" and torch.cuda.is_available() else ("cpu" if args.device == "auto" else args.device))
+    device = pick_device(args.device, args.jobs)
     torch.manual_seed(args.seed)
-    if device.type == "cpu":
-        torch.set_num_threads(max(1, args.jobs))
     exp = Path(args.exp)
     exp.mkdir(parents=True, exist_ok=True)
     needs_teacher = any(ROWS[r]["frame_kd"] or ROWS[r]["seq_kd"] for r in args.rows)
