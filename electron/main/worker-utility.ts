@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { utilityProcess } from 'electron';
-import { parseWireMessage } from '../core/contract/wire.js';
+import { validatedListener } from '../core/contract/wire.js';
 import { logger } from '../core/log.js';
 import type { SpawnWorker } from '../server/service/transcriber-host.js';
 
@@ -25,14 +25,7 @@ function spawnUtility(entry: string, serviceName: string): ReturnType<SpawnWorke
     send: (msg) => {
       if (alive) child.postMessage(msg);
     },
-    onMessage: (h) =>
-      child.on('message', (m: unknown) => {
-        try {
-          h(parseWireMessage(m));
-        } catch (err) {
-          log.warn('bad message from worker', err);
-        }
-      }),
+    onMessage: (h) => child.on('message', validatedListener(h, (problem, err) => log.warn(problem, err))),
     onExit: (h) => child.on('exit', (code) => h(code)),
     kill: () => {
       if (alive) child.kill();

@@ -1,7 +1,7 @@
 /** Browser mode's worker spawners: the transcriber (and background jobs) as forked Node processes running the TS entry through tsx. */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseWireMessage } from '../core/contract/wire.js';
+import { validatedListener } from '../core/contract/wire.js';
 import { logger } from '../core/log.js';
 import type { SpawnWorker } from './service/transcriber-host.js';
 
@@ -24,14 +24,7 @@ function spawnNode(name: 'transcriber' | 'jobs'): ReturnType<SpawnWorker> {
     send: (msg) => {
       if (child.connected) child.send(msg);
     },
-    onMessage: (h) =>
-      child.on('message', (m: unknown) => {
-        try {
-          h(parseWireMessage(m));
-        } catch (err) {
-          log.warn('bad message from worker', err);
-        }
-      }),
+    onMessage: (h) => child.on('message', validatedListener(h, (problem, err) => log.warn(problem, err))),
     onExit: (h) => child.on('exit', (code) => h(code)),
     kill: () => {
       if (child.exitCode === null) child.kill('SIGKILL');

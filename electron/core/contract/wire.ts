@@ -146,3 +146,20 @@ export function decodeFrame(bytes: Uint8Array): AudioFrame {
   for (let i = 0; i < n; i++) pcm[i] = view.getInt16(HEADER_BYTES + 2 * i, true);
   return { channel, seq: view.getUint32(4, true), pcm };
 }
+
+/**
+ * A process-boundary listener: validates each raw message and hands on only well-formed ones;
+ * a malformed one is reported, never thrown into the transport. Both worker doors use it.
+ */
+export function validatedListener(handler: (m: WireMessage) => void, report: (problem: string, err: unknown) => void): (raw: unknown) => void {
+  return (raw) => {
+    let message: WireMessage;
+    try {
+      message = parseWireMessage(raw);
+    } catch (err) {
+      report('bad message from worker', err);
+      return;
+    }
+    handler(message);
+  };
+}
