@@ -21,7 +21,8 @@ const bonuses = opt('bonuses', '0,1,2,3').split(',').map(Number);
 
 const manifests: Record<string, ManifestRow[]> = {};
 for (const set of sets) {
-  const rows = await readManifest(here(`../../../shared/data/corpora/${set}/dev.tsv`));
+  // A set is a corpus name under ../shared/data/corpora or a manifest path.
+  const rows = await readManifest(set.includes('/') ? set : here(`../../../shared/data/corpora/${set}/dev.tsv`));
   manifests[set] = limit > 0 ? rows.slice(0, limit) : rows;
 }
 
