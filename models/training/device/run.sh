@@ -15,6 +15,9 @@ DEVICE=${DEVICE:-cuda}
 JOBS=${JOBS:-$(nproc)}
 PY=${PYTHON:-python3}
 T0=$(date +%s)
+# A warm machine keeps /tmp between calls: a second call must not resume the last call's finished
+# checkpoints (that wasted the first GPU session's second run). Synthesis and decoded audio stay.
+rm -rf "$W/exp"
 stamp() { echo "[$(( $(date +%s) - T0 ))s] $*"; }
 mkdir -p "$W/tools" "$W/data/lists" "$W/data/aug" "$OUT"
 tar -C "$W/tools" -xJf "$C/tools.tar.xz"

@@ -117,9 +117,11 @@ def dev_wer(model, banks, featurize, device):
 class Budget:
     """Cosine schedule over a number of steps fixed from the measured step time and the budget."""
 
-    def __init__(self, seconds, max_steps, warmup=0.08):
+    def __init__(self, seconds, max_steps, warmup=0.08, provisional=2000):
         self.seconds, self.max_steps, self.warmup = seconds, max_steps, warmup
-        self.total = max_steps
+        # Until the step time is measured, assume a modest run: sizing the warm-up from
+        # max_steps kept the learning rate near zero for the whole calibration window.
+        self.total = min(max_steps, provisional)
         self.t0 = time.time()
 
     def calibrate(self, steps_done, elapsed):

@@ -34,6 +34,7 @@ def parse():
     p.add_argument("--max-epochs", type=int, default=60)
     p.add_argument("--real-repeats", type=int, default=2)
     p.add_argument("--batch-seconds", type=float, default=0, help="audio per batch (default 400 on GPU, 60 on CPU)")
+    p.add_argument("--min-steps", type=int, default=0, help="never size the schedule below this many steps (CTC needs thousands to leave the blank plateau)")
     p.add_argument("--lr", type=float, default=1.5e-3)
     p.add_argument("--layers", type=int, default=8)
     p.add_argument("--d", type=int, default=256)
@@ -91,7 +92,7 @@ def main():
         batches = length_batches(bank.lengths, batch_samples, rng)
         t_epoch, loss_sum, frames_sum, seen_s = time.time(), 0.0, 0, 0.0
         for bi, idx in enumerate(batches):
-            if budget.over(state["step"]) or time.time() - t_start > 1.1 * args.budget_min * 60:
+            if budget.over(state["step"]) or (time.time() - t_start > 1.1 * args.budget_min * 60 and state["step"] >= args.min_steps):
                 budget.total = min(budget.total, state["step"])  # hard wall-clock stop: a lent GPU must not overrun
                 break
             step = state["step"]
@@ -120,7 +121,7 @@ def main():
             if not calibrated and state["step"] == 150:
                 # Rate measured after warm-up (first steps pay for kernel selection and caching).
                 rate = 100 / max(time.time() - t_50, 1e-6)
-                budget.total = min(budget.max_steps, int(150 + rate * 0.95 * (args.budget_min * 60 - (time.time() - t_start))))
+                budget.total = min(budget.max_steps, max(args.min_steps, int(150 + rate * 0.95 * (args.budget_min * 60 - (time.time() - t_start)))))
                 calibrated = True
                 log.info("calibrated schedule: %d steps in the %.0f min budget (%d per epoch)", budget.total, args.budget_min, len(batches))
             if bi % 50 == 0:

@@ -53,6 +53,7 @@ def parse():
     p.add_argument("--max-epochs", type=int, default=100)
     p.add_argument("--tau", type=float, default=2.0)
     p.add_argument("--kd-shift", type=int, default=0, help="output frames by which teacher posteriors are delayed for the student")
+    p.add_argument("--min-steps", type=int, default=0, help="never size the schedule below this many steps (CTC needs thousands to leave the blank plateau)")
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--batch-seconds", type=float, default=0)
     p.add_argument("--real-repeats", type=int, default=2)
@@ -144,7 +145,7 @@ def main():
         batches = length_batches(bank.lengths, batch_samples, random.Random(args.seed * 1000 + state["epoch"]))
         t_epoch = time.time()
         for bi, idx in enumerate(batches):
-            if budget.over(state["step"]) or time.time() - t_start > 1.1 * args.budget_min * 60:
+            if budget.over(state["step"]) or (time.time() - t_start > 1.1 * args.budget_min * 60 and state["step"] >= args.min_steps):
                 budget.total = min(budget.total, state["step"])  # hard wall-clock stop: a lent GPU must not overrun
                 break
             step = state["step"]
@@ -190,7 +191,7 @@ def main():
             if not calibrated and state["step"] == 150:
                 # Rate measured after warm-up (first steps pay for kernel selection and caching).
                 rate = 100 / max(time.time() - t_50, 1e-6)
-                budget.total = min(budget.max_steps, int(150 + rate * 0.95 * (args.budget_min * 60 - (time.time() - t_start))))
+                budget.total = min(budget.max_steps, max(args.min_steps, int(150 + rate * 0.95 * (args.budget_min * 60 - (time.time() - t_start)))))
                 calibrated = True
                 log.info("calibrated schedule: %d steps in %.0f min (%d per epoch)", budget.total, args.budget_min, len(batches))
             if bi % 50 == 0:
