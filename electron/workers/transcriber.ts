@@ -2,21 +2,21 @@
  * Transcriber worker entry point (Electron utility process, or a forked Node process in browser
  * mode). It serves workerRequests from the contract: init, push, finish, decode.
  */
-import fs from 'node:fs';
 import { workerRequests, isWorkerRequestChannel, type WorkerRequestChannel, type WorkerRequestOf, type WorkerResponseOf } from '../core/contract/channels.js';
 import { ContractError } from '../core/contract/schema.js';
 import { RpcPeer } from '../core/contract/rpc.js';
 import type { StreamingTranscriber, TranscriberOptions, TranscriptUpdate } from '../core/transcribe/types.js';
-import { AudioError, ModelError } from '../core/errors.js';
+import { rmSync } from 'node:fs';
+import { readAudio } from '../core/audio/index.js';
+import { toInt16 } from '../core/audio/wav-writer.js';
+import { ModelError } from '../core/errors.js';
 import { logger } from '../core/log.js';
-import { encodeWav } from '../core/recording/wav.js';
-import { loadAudio, loadEngine, type EngineModule } from './engine.js';
-import { concat, decodeWavFallback, toInt16, toMonoFloat } from './decode.js';
+import { WavWriter } from '../core/recording/wav.js';
+import { createTranscriber } from '../core/transcribe/index.js';
 import { workerPort } from './port.js';
 
 const log = logger('worker');
 
-let engine: EngineModule | null = null;
 let options: TranscriberOptions | null = null;
 const streams = new Map<number, StreamingTranscriber>();
 let activeProvider = '';
@@ -25,8 +25,8 @@ let activeModel = '';
 async function stream(id: number): Promise<StreamingTranscriber> {
   const existing = streams.get(id);
   if (existing) return existing;
-  if (!engine || !options) throw new ModelError('transcriber', 'not initialised');
-  const t = await engine.createTranscriber(options);
+  if (!options) throw new ModelError('transcriber', 'not initialised');
+  const t = await createTranscriber(options);
   streams.set(id, t);
   return t;
 }
@@ -47,7 +47,6 @@ const handlers: Handlers = {
   async init(p) {
     const provider = p.provider as TranscriberOptions['provider'];
     options = { model: p.model === 'auto' ? undefined : p.model, provider, lm: p.lm, threads: p.threads, ...(p.profile ? { profile: p.profile } : {}) };
-    engine = await loadEngine();
     const t = await stream(0);
     activeProvider = t.provider;
     activeModel = t.modelName;
@@ -69,21 +68,15 @@ const handlers: Handlers = {
     return plain(update);
   },
   async decode(p) {
-    const audio = await loadAudio();
-    let samples: Float32Array;
-    if (audio?.readAudio) {
-      const chunks: Float32Array[] = [];
-      for await (const chunk of audio.readAudio(p.path)) chunks.push(chunk);
-      samples = concat(chunks);
-    } else if (audio?.decodeAudioFile) {
-      samples = toMonoFloat(await audio.decodeAudioFile(p.path), p.path);
-    } else if (/\.wav$/i.test(p.path)) {
-      samples = decodeWavFallback(fs.readFileSync(p.path), p.path);
-    } else {
-      throw new AudioError(p.path, 'this format needs the audio decoder, which is not built yet');
+    // Streamed straight into a WAV: an imported file of any length never sits in memory whole.
+    rmSync(p.outWav, { force: true });
+    const out = WavWriter.create(p.outWav);
+    try {
+      for await (const chunk of readAudio(p.path)) out.write(toInt16(chunk));
+    } finally {
+      out.close();
     }
-    fs.writeFileSync(p.outWav, encodeWav(toInt16(samples)));
-    return { durationS: samples.length / 16_000 };
+    return { durationS: out.durationS };
   },
 };
 

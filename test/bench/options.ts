@@ -3,7 +3,12 @@
 export const MODEL_NAMES = ['student', 'teacher', 'fixture', 'pocketsphinx'] as const;
 export type SystemName = (typeof MODEL_NAMES)[number];
 
+export const SECTION_NAMES = ['accuracy', 'decoder', 'long', 'app', 'placeholders'] as const;
+export type SectionName = (typeof SECTION_NAMES)[number];
+
 export interface BenchOptions {
+  /** Sections to run (null: all). A subset is written to test/bench/out/, never to BENCHMARKS.md. */
+  sections: SectionName[] | null;
   /** Dev sets to run (null: every one found). */
   sets: string[] | null;
   models: SystemName[];
@@ -15,6 +20,10 @@ export interface BenchOptions {
   longMinutes: number;
   /** Sentences for models/lm/bench-decoder.ts. */
   decoderSentences: number;
+  /** App section: minutes of audio of the accelerated memory run (default 120). */
+  appAudioMinutes: number;
+  /** App section: wall-clock budget of that run in minutes (default 8). */
+  appWallMinutes: number;
   keepTemp: boolean;
   /** The arguments as given, recorded in the report. */
   argv: string[];
@@ -27,6 +36,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --limit N            first N utterances per set (development only: the published run uses all)
   --long-minutes N     length of the long file (default 120)
   --decoder-sentences N  sentences for the features + beam search bench (default 300)
+  --sections a,b       sections to run: ${SECTION_NAMES.join(', ')} (default: all; a subset is written to test/bench/out/, not BENCHMARKS.md)
+  --app-audio-minutes N  audio of the app's accelerated memory run (default 120)
+  --app-wall-minutes N   wall-clock budget of that run (default 8; less audio is extrapolated, and says so)
   --keep-temp          keep the temporary folder (converted audio, per-utterance results, logs)`;
 
 export class UsageError extends Error {}
@@ -42,7 +54,7 @@ function positiveInt(name: string, value: string): number {
 }
 
 export function parseOptions(argv: string[]): BenchOptions {
-  const opts: BenchOptions = { sets: null, models: [...MODEL_NAMES], quick: false, limit: null, longMinutes: 120, decoderSentences: 300, keepTemp: false, argv };
+  const opts: BenchOptions = { sections: null, appAudioMinutes: 120, appWallMinutes: 8, sets: null, models: [...MODEL_NAMES], quick: false, limit: null, longMinutes: 120, decoderSentences: 300, keepTemp: false, argv };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].startsWith('--') ? (argv[i].slice(2).split('=', 2) as [string, string | undefined]) : ['', undefined];
     const value = (): string => {
@@ -59,6 +71,15 @@ export function parseOptions(argv: string[]): BenchOptions {
         opts.models = models as SystemName[];
         break;
       }
+      case 'sections': {
+        const sections = list(value());
+        const bad = sections.filter((x) => !(SECTION_NAMES as readonly string[]).includes(x));
+        if (bad.length) throw new UsageError(`unknown section ${bad.join(', ')} (expected ${SECTION_NAMES.join(', ')})`);
+        opts.sections = sections as SectionName[];
+        break;
+      }
+      case 'app-audio-minutes': opts.appAudioMinutes = positiveInt(name, value()); break;
+      case 'app-wall-minutes': opts.appWallMinutes = positiveInt(name, value()); break;
       case 'quick': opts.quick = true; break;
       case 'limit': opts.limit = positiveInt(name, value()); break;
       case 'long-minutes': opts.longMinutes = positiveInt(name, value()); break;

@@ -20,6 +20,9 @@ export function renderReport({ opts, machine, loadAtEnd, minutes, sections }: Re
     opts.argv.includes('--models') || opts.argv.some((a) => a.startsWith('--models=')) ? `--models ${opts.models.join(',')}` : '',
     opts.quick ? '--quick (no long audio)' : '',
     opts.longMinutes !== 120 ? `--long-minutes ${opts.longMinutes}` : '',
+    opts.sections ? `--sections ${opts.sections.join(',')}` : '',
+    opts.appAudioMinutes !== 120 ? `--app-audio-minutes ${opts.appAudioMinutes}` : '',
+    opts.appWallMinutes !== 8 ? `--app-wall-minutes ${opts.appWallMinutes}` : '',
   ].filter(Boolean);
   const targets = sections.flatMap((s) => s.targets);
   const parts = [

@@ -4,18 +4,21 @@
  *   npm run bench [-- --sets a,b] [--models student,teacher,fixture,pocketsphinx] [--quick] [--limit N]
  *
  * Sections: 1 accuracy and speed on the dev sets (our models and pocketsphinx), 2 features +
- * LM beam search speed, 3 long audio, 4 placeholders. Each measured system runs as a child
- * process, one after another, with one thread. See test/bench/README.md.
+ * LM beam search speed, 3 long audio, 4 the app in browser mode (latency, frame rate, memory),
+ * 5 placeholders. Each measured system runs as a child process, one after another, with one
+ * thread. `--sections a,b` runs a subset and writes it to test/bench/out/ instead of BENCHMARKS.md.
+ * See test/bench/README.md.
  */
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { availableSets } from './dev-sets.js';
 import { machineInfo } from './machine.js';
-import { parseOptions, USAGE, UsageError, type BenchOptions } from './options.js';
-import { BENCHMARKS_MD } from './paths.js';
+import { parseOptions, USAGE, UsageError, type BenchOptions, type SectionName } from './options.js';
+import { BENCHMARKS_MD, repoPath } from './paths.js';
 import { renderReport } from './report.js';
 import { accuracySection } from './sections/accuracy.js';
+import { APP_TITLE, appSection } from './sections/app.js';
 import { decoderSpeedSection } from './sections/decoder-speed.js';
 import { longAudioSection } from './sections/long-audio.js';
 import { placeholdersSection } from './sections/placeholders.js';
@@ -62,24 +65,29 @@ async function main(argv: string[]): Promise<number> {
   const machine = machineInfo();
   const tmp = await mkdtemp(join(tmpdir(), 'hushscribe-bench-'));
   const ctx: BenchContext = { opts, tmp, log };
-  log(`sets ${sets.join(', ') || '(none)'}; systems ${opts.models.join(', ')}${opts.limit !== null ? `; --limit ${opts.limit}` : ''}; temporary folder ${tmp}`);
+  log(`${opts.sections ? `sections ${opts.sections.join(', ')}; ` : ''}sets ${sets.join(', ') || '(none)'}; systems ${opts.models.join(', ')}${opts.limit !== null ? `; --limit ${opts.limit}` : ''}; temporary folder ${tmp}`);
   const sections: SectionResult[] = [];
+  const wanted = (name: SectionName): boolean => opts.sections === null || opts.sections.includes(name);
   try {
-    sections.push(await guarded('1. Accuracy and speed on the dev sets', () => accuracySection(ctx, sets)));
-    sections.push(await guarded('2. Runtime: features + LM beam search, no acoustic model', () => decoderSpeedSection(ctx)));
-    sections.push(await guarded('3. Long audio', () => longAudioSection(ctx)));
-    sections.push(placeholdersSection());
+    if (wanted('accuracy')) sections.push(await guarded('1. Accuracy and speed on the dev sets', () => accuracySection(ctx, sets)));
+    if (wanted('decoder')) sections.push(await guarded('2. Runtime: features + LM beam search, no acoustic model', () => decoderSpeedSection(ctx)));
+    if (wanted('long')) sections.push(await guarded('3. Long audio', () => longAudioSection(ctx)));
+    if (wanted('app')) sections.push(await guarded(APP_TITLE, () => appSection(ctx, { audioMinutes: opts.appAudioMinutes, wallMinutes: opts.appWallMinutes })));
+    if (wanted('placeholders')) sections.push(placeholdersSection());
   } finally {
     if (opts.keepTemp) log(`kept ${tmp}`);
     else await rm(tmp, { recursive: true, force: true });
   }
   const minutes = (performance.now() - t0) / 60000;
   const md = renderReport({ opts, machine, loadAtEnd: loadavg(), minutes, sections });
-  const partial = `${BENCHMARKS_MD}.partial`;
+  // A subset of the sections never replaces BENCHMARKS.md.
+  const target = opts.sections === null ? BENCHMARKS_MD : repoPath(`test/bench/out/bench-${opts.sections.join('-')}.md`);
+  await mkdir(dirname(target), { recursive: true });
+  const partial = `${target}.partial`;
   await writeFile(partial, md);
-  await rename(partial, BENCHMARKS_MD);
+  await rename(partial, target);
   const missed = sections.flatMap((s) => s.targets).filter((t) => !t.met);
-  log(`wrote ${BENCHMARKS_MD} in ${minutes.toFixed(1)} min${missed.length ? `; MISSED: ${missed.map((t) => `${t.target} (${t.figure})`).join('; ')}` : ''}`);
+  log(`wrote ${target} in ${minutes.toFixed(1)} min${missed.length ? `; MISSED: ${missed.map((t) => `${t.target} (${t.figure})`).join('; ')}` : ''}`);
   return 0;
 }
 

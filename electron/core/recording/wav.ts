@@ -4,26 +4,9 @@
  * (a power cut loses at most that), and `repairWav` fixes the header from the real length on recovery.
  */
 import fs from 'node:fs';
+import { WAV_HEADER_BYTES, wavHeader } from '../audio/wav-writer.js';
 
-export const WAV_HEADER_BYTES = 44;
-
-export function wavHeader(sampleRate: number, dataBytes: number, channels = 1): Buffer {
-  const h = Buffer.alloc(WAV_HEADER_BYTES);
-  h.write('RIFF', 0, 'ascii');
-  h.writeUInt32LE(36 + dataBytes, 4);
-  h.write('WAVE', 8, 'ascii');
-  h.write('fmt ', 12, 'ascii');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(channels, 22);
-  h.writeUInt32LE(sampleRate, 24);
-  h.writeUInt32LE(sampleRate * channels * 2, 28);
-  h.writeUInt16LE(channels * 2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'ascii');
-  h.writeUInt32LE(dataBytes, 40);
-  return h;
-}
+export { WAV_HEADER_BYTES, wavHeader };
 
 /** Encodes Int16 PCM as a complete WAV buffer. */
 export function encodeWav(pcm: Int16Array, sampleRate = 16_000): Buffer {

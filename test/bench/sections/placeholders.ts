@@ -1,5 +1,5 @@
 /**
- * Section 4: placeholders for measurements that have no harness yet. Each is a function that
+ * Section 5: placeholders for measurements that have no harness yet. Each is a function that
  * says what it would measure and is skipped with a note while its inputs are missing. Nothing
  * here is a figure measured by this run unless it says so.
  */
@@ -29,7 +29,7 @@ export function markdownTables(md: string): { heading: string; table: string }[]
   return tables;
 }
 
-/** 4a. Teacher/student experiments: the student's model card records them; quoted, not re-measured. */
+/** 5a. Teacher/student experiments: the student's model card records them; quoted, not re-measured. */
 export function teacherStudentSection(): string {
   if (!existsSync(MODEL_CARD)) return '_Skipped: models/student/MODEL_CARD.md does not exist yet (the student is not built). When it does, its experiment table is quoted here._';
   const tables = markdownTables(readFileSync(MODEL_CARD, 'utf8'));
@@ -41,27 +41,20 @@ export function teacherStudentSection(): string {
   ].join('\n\n');
 }
 
-/** 4b. Adaptation (issue 5): WER before/after `hushscribe adapt` on a speaker's held-out utterances. */
+/** 5b. Adaptation (issue 5): WER before/after `hushscribe adapt` on a speaker's held-out utterances. */
 export function adaptationSection(): string {
   if (!existsSync(ADAPT_COMMAND)) return '_Skipped: `npx hushscribe adapt` is not implemented yet (issue 5; electron/cli/commands/adapt.ts is missing). Planned measurement: per dev speaker, adapt on part of their utterances (`--holdout 0.2`), then WER of the base and the adapted student on the held-out part, adaptation wall time and peak RSS._';
   return '_Placeholder: `hushscribe adapt` exists, but this benchmark has no adaptation harness yet. Planned measurement: per dev speaker, adapt on part of their utterances (`--holdout 0.2`), then WER of the base and the adapted student on the held-out part, adaptation wall time and peak RSS._';
 }
 
-/** 4c. App latency and memory (issue 4): not simple to measure from here. */
-export function appLatencySection(): string {
-  return '_Not measured (issue 4): partial-result latency and the memory of the running app need the app driven end to end (Electron or browser mode through Playwright, with a fed microphone), which this benchmark does not do yet. Section 3 gives the transcriber\'s own peak RSS on long files._';
-}
-
 export function placeholdersSection(): SectionResult {
   return {
-    title: '4. Not yet measured',
+    title: '5. Not yet measured',
     body: [
-      '### 4a. Teacher and student experiments',
+      '### 5a. Teacher and student experiments',
       teacherStudentSection(),
-      '### 4b. Speaker adaptation (issue 5)',
+      '### 5b. Speaker adaptation (issue 5)',
       adaptationSection(),
-      '### 4c. App latency and memory (issue 4)',
-      appLatencySection(),
     ].join('\n\n'),
     targets: [],
   };
