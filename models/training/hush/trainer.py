@@ -169,3 +169,20 @@ def pick_device(choice, jobs):
     if device.type == "cpu":
         torch.set_num_threads(max(1, jobs))
     return device
+
+
+def training_arguments(parser, train, budget_min, max_epochs, lr, exp, seed):
+    """The options every training stage shares, with that stage's defaults."""
+    parser.add_argument("--train", nargs="+", default=train)
+    parser.add_argument("--dev", nargs="+", default=["dev_arctic_native", "dev_speechocean762", "dev_librivox", "dev_synth_slt"])
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--budget-min", type=float, default=budget_min, help="wall-clock training budget (sizes the LR schedule)")
+    parser.add_argument("--max-epochs", type=int, default=max_epochs)
+    parser.add_argument("--min-steps", type=int, default=0, help="never size the schedule below this many steps (CTC needs thousands to leave the blank plateau)")
+    parser.add_argument("--real-repeats", type=int, default=2, help="copies of the real speech per epoch, so synthetic hours do not drown it")
+    parser.add_argument("--batch-seconds", type=float, default=0, help="audio per batch (default 400 s on GPU, 60 s on CPU)")
+    parser.add_argument("--lr", type=float, default=lr)
+    parser.add_argument("--exp", default=exp)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=seed)
+    return parser

@@ -19,29 +19,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hush import stage  # noqa: E402
 from hush.assets import augmenter_for, load_lists  # noqa: E402
 from hush.models import ConformerCtc, count_parameters  # noqa: E402
-from hush.trainer import (CTC, Budget, autocast, pick_device, Featurizer, cmvn_stats, dev_wer, length_batches, run_model,  # noqa: E402
+from hush.trainer import (CTC, Budget, autocast, pick_device, training_arguments, Featurizer, cmvn_stats, dev_wer, length_batches, run_model,  # noqa: E402
                           save_checkpoint, spec_augment, targets_of, write_json)
 from hush.wavbank import concat  # noqa: E402
 
 LISTS = stage.DATA / "lists"
 
 def parse():
-    p = argparse.ArgumentParser()
-    p.add_argument("--train", nargs="+", default=["train_real", "synth_train", "self_train"])
-    p.add_argument("--dev", nargs="+", default=["dev_arctic_native", "dev_speechocean762", "dev_librivox", "dev_synth_slt"])
-    p.add_argument("--device", default="auto")
-    p.add_argument("--budget-min", type=float, default=600.0, help="wall-clock training budget (sizes the LR schedule)")
-    p.add_argument("--max-epochs", type=int, default=60)
-    p.add_argument("--real-repeats", type=int, default=2)
-    p.add_argument("--batch-seconds", type=float, default=0, help="audio per batch (default 400 on GPU, 60 on CPU)")
-    p.add_argument("--min-steps", type=int, default=0, help="never size the schedule below this many steps (CTC needs thousands to leave the blank plateau)")
-    p.add_argument("--lr", type=float, default=1.5e-3)
+    p = training_arguments(argparse.ArgumentParser(), ["train_real", "synth_train", "self_train"], 600.0, 60, 1.5e-3,
+                           str(stage.EXP / "teacher"), 1)
     p.add_argument("--layers", type=int, default=8)
     p.add_argument("--d", type=int, default=256)
     p.add_argument("--ff", type=int, default=896)
-    p.add_argument("--exp", default=str(stage.EXP / "teacher"))
-    p.add_argument("--jobs", type=int, default=2)
-    p.add_argument("--seed", type=int, default=1)
     return p.parse_args()
 
 

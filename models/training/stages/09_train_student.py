@@ -28,7 +28,7 @@ from hush import stage  # noqa: E402
 from hush.assets import augmenter_for, load_lists  # noqa: E402
 from hush.models import ConformerCtc, HighwayStudent, count_parameters  # noqa: E402
 from hush.text import BLANK, encode, greedy  # noqa: E402
-from hush.trainer import (CTC, Budget, autocast, pick_device, Featurizer, cmvn_stats, dev_wer, length_batches, run_model, save_checkpoint,  # noqa: E402
+from hush.trainer import (CTC, Budget, autocast, pick_device, training_arguments, Featurizer, cmvn_stats, dev_wer, length_batches, run_model, save_checkpoint,  # noqa: E402
                           spec_augment, write_json)
 from hush.wavbank import concat  # noqa: E402
 
@@ -43,23 +43,12 @@ ROWS = {
 
 
 def parse():
-    p = argparse.ArgumentParser()
-    p.add_argument("--train", nargs="+", default=["train_real", "synth_train", "untranscribed"])
-    p.add_argument("--dev", nargs="+", default=["dev_arctic_native", "dev_speechocean762", "dev_librivox", "dev_synth_slt"])
+    p = training_arguments(argparse.ArgumentParser(), ["train_real", "synth_train", "untranscribed"], 120.0, 100, 2e-3,
+                           str(stage.EXP / "student"), 2)
     p.add_argument("--rows", default="abcde")
     p.add_argument("--teacher", default=str(stage.EXP / "teacher" / "best.pt"))
-    p.add_argument("--device", default="auto")
-    p.add_argument("--budget-min", type=float, default=120.0)
-    p.add_argument("--max-epochs", type=int, default=100)
     p.add_argument("--tau", type=float, default=2.0)
     p.add_argument("--kd-shift", type=int, default=0, help="output frames by which teacher posteriors are delayed for the student")
-    p.add_argument("--min-steps", type=int, default=0, help="never size the schedule below this many steps (CTC needs thousands to leave the blank plateau)")
-    p.add_argument("--lr", type=float, default=2e-3)
-    p.add_argument("--batch-seconds", type=float, default=0)
-    p.add_argument("--real-repeats", type=int, default=2)
-    p.add_argument("--exp", default=str(stage.EXP / "student"))
-    p.add_argument("--jobs", type=int, default=2)
-    p.add_argument("--seed", type=int, default=2)
     return p.parse_args()
 
 
