@@ -124,9 +124,17 @@ class Budget:
         self.total = min(max_steps, provisional)
         self.t0 = time.time()
 
-    def calibrate(self, steps_done, elapsed):
-        if self.seconds and steps_done > 0:
-            self.total = min(self.max_steps, int(steps_done * self.seconds / max(elapsed, 1e-6)))
+    def observe(self, step, elapsed, min_steps=0):
+        """Call after every step. Between steps 50 and 150 (past warm-up: kernel selection and
+        caches make the first steps slow) it measures the step rate, then sizes the schedule to
+        what fits the rest of the budget. Returns True on the step it calibrated."""
+        if step == 50:
+            self._t50 = elapsed
+        if step != 150 or not hasattr(self, "_t50"):
+            return False
+        rate = 100 / max(elapsed - self._t50, 1e-6)
+        self.total = min(self.max_steps, max(min_steps, int(150 + rate * 0.95 * (self.seconds - elapsed))))
+        return True
 
     def lr(self, step, peak):
         frac = step / max(self.total, 1)

@@ -74,8 +74,6 @@ def main():
         mean, std = cmvn_stats(bank, featurize, device)
         model.cmvn.set_stats(mean, std)
     t_start, last_save = time.time() - state["elapsed"], time.time()
-    calibrated = state["step"] > 150
-    t_50 = time.time()
     while state["epoch"] < args.max_epochs and not budget.over(state["step"]):
         rng = random.Random(args.seed * 1000 + state["epoch"])
         batches = length_batches(bank.lengths, batch_samples, rng)
@@ -105,13 +103,7 @@ def main():
             loss_sum += loss.item() * len(idx)
             frames_sum += len(idx)
             seen_s += float(lengths.sum()) / 16000
-            if state["step"] == 50:
-                t_50 = time.time()
-            if not calibrated and state["step"] == 150:
-                # Rate measured after warm-up (first steps pay for kernel selection and caching).
-                rate = 100 / max(time.time() - t_50, 1e-6)
-                budget.total = min(budget.max_steps, max(args.min_steps, int(150 + rate * 0.95 * (args.budget_min * 60 - (time.time() - t_start)))))
-                calibrated = True
+            if budget.observe(state["step"], time.time() - t_start, args.min_steps):
                 log.info("calibrated schedule: %d steps in the %.0f min budget (%d per epoch)", budget.total, args.budget_min, len(batches))
             if bi % 50 == 0:
                 log.info("epoch %d step %d loss %.3f lr %.2e %.0fs", state["epoch"], state["step"], loss.item(), opt.param_groups[0]["lr"], time.time() - t_start)

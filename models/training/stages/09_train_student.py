@@ -127,8 +127,7 @@ def main():
             opts[r].load_state_dict(s["opts"][r])
         state, budget.total = s["state"], s["budget_total"]
         log.info("resumed at epoch %d step %d", state["epoch"], state["step"])
-    t_start, last_save, calibrated = time.time() - state["elapsed"], time.time(), state["step"] > 150
-    t_50 = time.time()
+    t_start, last_save = time.time() - state["elapsed"], time.time()
     spike_gap = []
     while state["epoch"] < args.max_epochs and not budget.over(state["step"]):
         batches = length_batches(bank.lengths, batch_samples, random.Random(args.seed * 1000 + state["epoch"]))
@@ -175,13 +174,7 @@ def main():
                     spike_gap.append(spike_offset(s_logp.detach(), t_logp, out_len))
             state["step"] += 1
             state["hours_seen"] += float(lengths.sum()) / 16000 / 3600
-            if state["step"] == 50:
-                t_50 = time.time()
-            if not calibrated and state["step"] == 150:
-                # Rate measured after warm-up (first steps pay for kernel selection and caching).
-                rate = 100 / max(time.time() - t_50, 1e-6)
-                budget.total = min(budget.max_steps, max(args.min_steps, int(150 + rate * 0.95 * (args.budget_min * 60 - (time.time() - t_start)))))
-                calibrated = True
+            if budget.observe(state["step"], time.time() - t_start, args.min_steps):
                 log.info("calibrated schedule: %d steps in %.0f min (%d per epoch)", budget.total, args.budget_min, len(batches))
             if bi % 50 == 0:
                 log.info("epoch %d step %d last loss(%s) %.3f %.0fs", state["epoch"], state["step"], row, loss.item(), time.time() - t_start)
