@@ -43,7 +43,7 @@ export class StreamingRunner implements AcousticRunner {
   private fed = 0;
   private lastFed = new Float32Array(0);
 
-  constructor(private readonly model: LoadedModel, private readonly minChunk = 8) {
+  constructor(private readonly model: LoadedModel, private readonly minChunk = 4) {
     this.pending = new FrameBuffer(Number(model.info.metadata.feature_dim ?? 80));
     this.reset();
   }

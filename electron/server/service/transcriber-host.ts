@@ -12,9 +12,9 @@ import { readWavSamples, wavSampleCount } from '../../core/recording/wav.js';
 
 const log = logger('transcriber-host');
 const RATE = 16_000;
-const MIN_PUSH = RATE / 10; // 100 ms
+const MIN_PUSH = RATE / 25; // 40 ms: live partials wait for at most this much audio
 const MAX_PUSH = RATE * 2; // 2 s
-const PUMP_MS = 120;
+const PUMP_MS = 40;
 
 /** A spawned worker process, whatever spawned it (child_process.fork or Electron's utilityProcess). */
 export interface WorkerLink {
