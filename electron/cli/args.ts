@@ -1,4 +1,6 @@
 import { HushError } from '../core/errors.js';
+import { parseProvider } from '../core/inference/index.js';
+import type { ProviderChoice } from '../core/transcribe/types.js';
 
 export interface ParsedArgs {
   positional: string[];
@@ -34,4 +36,17 @@ export function oneOf<T extends string>(value: string | undefined, allowed: read
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new HushError('usage', `--${name} must be one of ${allowed.join(', ')}, not '${value}'`);
+}
+
+/** The transcriber options every transcribing command shares, checked (threads must be a whole number ≥ 1). */
+export function transcriberFlags(args: ParsedArgs): { model?: string; lm: boolean; provider: ProviderChoice; threads: number; profile?: string } {
+  const threads = Number(stringFlag(args, 'threads') ?? '1');
+  if (!Number.isInteger(threads) || threads < 1) throw new HushError('usage', `--threads must be a whole number of at least 1, not '${stringFlag(args, 'threads')}'`);
+  return {
+    model: stringFlag(args, 'model'),
+    lm: !args.flags.has('no-lm'),
+    provider: parseProvider(stringFlag(args, 'provider') ?? 'auto'),
+    threads,
+    profile: stringFlag(args, 'profile'),
+  };
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { parseSrt, parseVtt } from '../../electron/core/library/subtitles.js';
-import { auditRequests, ensureRendererBuilt, freePort, launchChromium, nonLoopbackSockets, processTree, shot, speechFixture, startHost, tempDataDir, waitFor, type Host } from './harness.js';
+import { auditRequests, ensureRendererBuilt, freePort, launchChromium, nonLoopbackSockets, openAndSettle, processTree, shot, speechFixture, startHost, tempDataDir, waitFor, type Host } from './harness.js';
 
 let host: Host;
 let browser: Browser;
@@ -32,18 +32,7 @@ before(async () => {
   const ctx = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 800 } });
   page = await ctx.newPage();
   foreign = auditRequests(page, host.origin);
-  await page.goto(host.url);
-  await page.locator('.dot.up').waitFor({ timeout: 15_000 });
-  // Wait until the transcriber settles (ready, or unavailable when no model is built).
-  const state = await waitFor(
-    async () => {
-      const s = await page.getByTestId('transcriber-status').getAttribute('data-state');
-      return s && s !== 'loading' && s !== 'off' ? s : null;
-    },
-    'the transcriber status',
-    60_000,
-  );
-  transcribing = state === 'ready';
+  transcribing = await openAndSettle(page, host.url);
 });
 
 after(async () => {

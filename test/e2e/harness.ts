@@ -201,3 +201,18 @@ export function shot(name: string): string {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   return path.join(SCREENSHOTS, `${name}.png`);
 }
+
+/** Open the UI and wait until the transcriber settles; true when it is ready (false: no model built). */
+export async function openAndSettle(page: Page, url: string): Promise<boolean> {
+  await page.goto(url);
+  await page.locator('.dot.up').waitFor({ timeout: 15_000 });
+  const state = await waitFor(
+    async () => {
+      const s = await page.getByTestId('transcriber-status').getAttribute('data-state');
+      return s && s !== 'loading' && s !== 'off' ? s : null;
+    },
+    'the transcriber status',
+    60_000,
+  );
+  return state === 'ready';
+}

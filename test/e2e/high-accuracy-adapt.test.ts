@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import WebSocket from 'ws';
 import type { EventChannel, EventOf, RequestChannel, RequestOf, ResponseOf } from '../../electron/core/contract/channels.js';
-import { ensureRendererBuilt, freePort, launchChromium, ROOT, shot, speechFixture, startHost, tempDataDir, waitFor, type Host } from './harness.js';
+import { ensureRendererBuilt, freePort, launchChromium, ROOT, shot, speechFixture, startHost, tempDataDir, waitFor, type Host, openAndSettle } from './harness.js';
 
 const TEACHER = path.join(ROOT, 'models', 'teacher', 'teacher.onnx');
 
@@ -80,17 +80,7 @@ before(async () => {
   host = await startHost(dataDir, await freePort(), { HUSHSCRIBE_PROFILES: path.join(dataDir, 'profiles') });
   browser = await launchChromium(fx.wav);
   page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await page.goto(host.url);
-  await page.locator('.dot.up').waitFor({ timeout: 15_000 });
-  const state = await waitFor(
-    async () => {
-      const s = await page.getByTestId('transcriber-status').getAttribute('data-state');
-      return s && s !== 'loading' && s !== 'off' ? s : null;
-    },
-    'the transcriber status',
-    60_000,
-  );
-  transcribing = state === 'ready';
+  transcribing = await openAndSettle(page, host.url);
   wire = await Wire.open(host.url);
 });
 

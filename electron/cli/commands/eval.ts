@@ -2,8 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { HushError } from '../../core/errors.js';
 import { evaluate } from '../../core/eval/evaluate.js';
 import { readManifest } from '../../core/eval/manifest.js';
-import { parseProvider } from '../../core/inference/index.js';
-import { parseArgs, stringFlag } from '../args.js';
+import { parseArgs, stringFlag, transcriberFlags } from '../args.js';
 
 /** hushscribe eval MANIFEST.tsv [--model …] [--no-lm] [--out results.json] [--provider …] [--threads N] [--lm-weight X] [--word-bonus Y] */
 export async function run(argv: string[]): Promise<number> {
@@ -21,11 +20,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const quiet = args.flags.has('quiet');
   const report = await evaluate(rows, {
-    model: stringFlag(args, 'model'),
-    lm: !args.flags.has('no-lm'),
-    provider: parseProvider(stringFlag(args, 'provider') ?? 'auto'),
-    threads: Number(stringFlag(args, 'threads') ?? '1'),
-    profile: stringFlag(args, 'profile'),
+    ...transcriberFlags(args),
     decoder,
   }, (u, done) => {
     if (!quiet) process.stderr.write(`\r${done}/${rows.length} ${u.id}`.padEnd(60));

@@ -1,9 +1,8 @@
 import { exportTranscript, type ExportFormat } from '../../core/library/export.js';
 import type { TranscriptDoc } from '../../core/library/format.js';
-import { parseProvider } from '../../core/inference/index.js';
 import { HushError } from '../../core/errors.js';
 import { transcribeFile } from '../../core/transcribe/index.js';
-import { oneOf, parseArgs, stringFlag } from '../args.js';
+import { oneOf, parseArgs, stringFlag, transcriberFlags } from '../args.js';
 
 const FORMATS = ['txt', 'json', 'srt', 'vtt'] as const;
 
@@ -14,11 +13,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!file || extra.length) throw new HushError('usage', 'usage: hushscribe transcribe FILE [--model student|teacher|PATH] [--no-lm] [--format txt|json|srt|vtt] [--provider auto|cpu|cuda|dml|coreml|webgpu] [--profile NAME]');
   const format: Exclude<ExportFormat, 'docx'> = oneOf(stringFlag(args, 'format'), FORMATS, 'format', 'txt');
   const result = await transcribeFile(file, {
-    model: stringFlag(args, 'model'),
-    lm: !args.flags.has('no-lm'),
-    provider: parseProvider(stringFlag(args, 'provider') ?? 'auto'),
-    threads: Number(stringFlag(args, 'threads') ?? '1'),
-    profile: stringFlag(args, 'profile'),
+    ...transcriberFlags(args),
   });
   for (const w of result.warnings) process.stderr.write(`hushscribe transcribe: warning: ${w}\n`);
   const doc: TranscriptDoc = {

@@ -58,6 +58,7 @@ describe('the hushscribe CLI', () => {
   it('refuses an unknown provider and an unknown option', () => {
     assertOneLineError(cli('transcribe', 'x.wav', '--provider', 'tpu'), 'tpu');
     assertOneLineError(cli('transcribe', 'x.wav', '--colour'), '--colour');
+    assertOneLineError(cli('transcribe', 'x.wav', '--threads', 'two'), '--threads');
   });
 
   it('eval ends with "WER <x> RTF <y>" and writes hypotheses and references', () => {
