@@ -19,7 +19,10 @@ run 0 stages/00_prepare_data.py                # validate manifests -> data/list
 run 1 stages/01_synthesize.py --hours 40       # TTS meeting speech (slt voices only as the synthetic dev set)
 run 2 stages/02_augmentation_assets.py         # simulated rooms, babble, codec copies
 run 3 stages/03_fixture_model.py               # runtime test fixture (digits), committed under test/fixtures/models
-run 5 stages/05_train_teacher.py               # teacher: Conformer CTC, on-the-fly augmentation, resumable
+run 4 stages/04_cache_features.py --copies 3   # log-mel cache: clean + 2 augmented copies of every list, seeds in the manifest
+run 5 stages/05_train_teacher.py               # teacher round 1: separable-conv CTC (Conformer on a GPU), resumable
+run 6 stages/06_self_labels.py                 # self-training labels: teacher (confident) and pocketsphinx transcripts of the untranscribed speech
 run 7 stages/07_export_teacher.py              # -> models/teacher/teacher.onnx (fp16 weights)
+run 8 stages/08_teacher_targets.py             # teacher top-k posteriors + 1-best for every cached copy (the student's targets)
 run 9 stages/09_train_student.py               # student rows a-e side by side (KD from the teacher)
 run 10 stages/10_export_student.py --row d     # -> models/student/student.onnx (streaming)

@@ -15,10 +15,10 @@ import { failed, type SetResult } from './results.js';
 export type OurModel = 'student' | 'teacher' | 'fixture';
 
 /** The model file, or null with the reason when it is not built. */
-export function ourModelPath(model: OurModel): { path: string | null; note: string } {
+export function ourModelPath(model: OurModel): { path: string | null; why: string } {
   const named = NAMED_MODELS[model];
-  if (existsSync(named.path)) return { path: named.path, note: '' };
-  return { path: null, note: `${model}: not built (${named.path.replace(REPO, '')} is missing; it is made by ${named.builtBy}), so it is skipped` };
+  if (existsSync(named.path)) return { path: named.path, why: '' };
+  return { path: null, why: `not built (${named.path.replace(REPO, '')} is missing; it is made by ${named.builtBy})` };
 }
 
 /** The ONNX file plus any external-data files beside it that share its name. */

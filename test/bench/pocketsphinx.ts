@@ -20,7 +20,7 @@ import { normaliseText } from './text-norm.js';
 /** Why pocketsphinx cannot run here, or null when it can. */
 export function pocketsphinxMissing(): string | null {
   const missing = [PS_BATCH, PS_HMM, PS_LM, PS_DICT].filter((p) => !existsSync(p));
-  return missing.length ? `pocketsphinx: ${missing.join(', ')} missing (Debian packages pocketsphinx, pocketsphinx-en-us), so it is skipped` : null;
+  return missing.length ? `${missing.join(', ')} missing (Debian packages pocketsphinx, pocketsphinx-en-us)` : null;
 }
 
 export function pocketsphinxVersion(): string {

@@ -3,6 +3,14 @@
  * none is ever skipped quietly.
  */
 export const TARGETS = {
+  /** Teacher + LM: RTF wall on one thread (features, acoustic model and LM beam search), pooled over the dev sets. */
+  teacherRtf: 0.1,
+  /** Student + LM: the same, on a budget that leaves a laptop's core free for the meeting. */
+  studentRtf: 0.02,
+  /** Student + LM WER at most this many times teacher + LM's, on each dev set: what distillation may cost. */
+  studentTeacherWerRatio: 1.5,
+  /** Student ONNX on disk (external data included), in bytes: 4 MB, in the decimal MB every size in the report uses. */
+  studentOnnxBytes: 4_000_000,
   /** Features + LM beam search (beam 16), no acoustic model, one thread. */
   featuresBeamRtf: 0.01,
   /** Long audio: peak RSS of the 2-hour file at most this many times that of the 10-minute file (memory is bounded, not growing with length). */

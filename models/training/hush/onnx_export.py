@@ -73,6 +73,7 @@ def export(model, path, version, streaming, extra_meta=None, opset=14):
                           output_names=["logprobs"], dynamic_axes=axes, opset_version=opset)
         extra = {}
     extra.update(extra_meta or {})
+    model.eval()  # see save_parity_fixture: export leaves the model in training mode
     proto = onnx.load(path)
     for key, value in _metadata(model, version, streaming, extra).items():
         entry = proto.metadata_props.add()
@@ -111,6 +112,9 @@ def save_parity_fixture(model, feats, out_dir, name):
     import numpy as np
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    # torch.onnx.export restores the wrapper's training mode recursively, which switches dropout and
+    # BatchNorm back on in the model itself: the reference must come from the eval-mode model.
+    model.eval()
     with torch.no_grad():
         x = feats.unsqueeze(0)
         lookahead = getattr(model, "lookahead", 0)

@@ -189,6 +189,9 @@ def training_arguments(parser, train, budget_min, max_epochs, lr, exp, seed):
     parser.add_argument("--min-steps", type=int, default=0, help="never size the schedule below this many steps (CTC needs thousands to leave the blank plateau)")
     parser.add_argument("--real-repeats", type=int, default=2, help="copies of the real speech per epoch, so synthetic hours do not drown it")
     parser.add_argument("--batch-seconds", type=float, default=0, help="audio per batch (default 400 s on GPU, 60 s on CPU)")
+    parser.add_argument("--features", choices=["auto", "cached", "online"], default="auto",
+                        help="cached: stage 04's clean + augmented feature copies (the CPU default); online: augment every batch afresh (GPU)")
+    parser.add_argument("--copies", type=int, default=3, help="cached copies per list to train on (copy 0 is clean)")
     parser.add_argument("--lr", type=float, default=lr)
     parser.add_argument("--exp", default=exp)
     parser.add_argument("--jobs", type=int, default=2)

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""Stage 05: train the teacher (non-streaming Conformer CTC) on real + synthetic speech with on-the-fly augmentation.
+"""Stage 05: train the teacher (non-streaming CTC) on real + synthetic speech, augmented.
 
-    /usr/bin/python3 models/training/stages/05_train_teacher.py [--budget-min 600] [--device auto]
+    /usr/bin/python3 models/training/stages/05_train_teacher.py [--budget-min 600] [--device auto] [--arch sepconv]
 
+--arch sepconv (default): QuartzNet-style separable convolutions, the architecture these CPUs can
+train; --arch conformer: the Conformer, for a lent GPU. On CPU the batches come from stage 04's
+feature cache (clean + augmented copies), on a GPU from on-the-fly augmentation (--features).
 Resumable: exp/teacher/last.pt is written every epoch and every few minutes; rerunning
 continues from it. Real speech is repeated --real-repeats times per epoch so the
 synthetic hours do not drown it. Logs: logs/05_train_teacher.log, exp/teacher/history.json.
 """
 import argparse
-import random
 import sys
 import time
 from pathlib import Path
@@ -17,21 +19,30 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hush import stage  # noqa: E402
-from hush.assets import augmenter_for, load_lists  # noqa: E402
-from hush.models import ConformerCtc, count_parameters  # noqa: E402
-from hush.trainer import (CTC, Budget, autocast, pick_device, training_arguments, Featurizer, cmvn_stats, dev_wer, length_batches, run_model,  # noqa: E402
+from hush.assets import load_lists  # noqa: E402
+from hush.models import TEACHERS, build_teacher, count_parameters  # noqa: E402
+from hush.sources import epoch_batches, training_source  # noqa: E402
+from hush.training_record import hardware  # noqa: E402
+from hush.trainer import (CTC, Budget, autocast, pick_device, training_arguments, Featurizer, dev_wer, run_model,  # noqa: E402
                           save_checkpoint, spec_augment, targets_of, write_json)
-from hush.wavbank import concat  # noqa: E402
 
-LISTS = stage.DATA / "lists"
 
 def parse():
     p = training_arguments(argparse.ArgumentParser(), ["train_real", "synth_train", "self_train"], 600.0, 60, 1.5e-3,
                            str(stage.EXP / "teacher"), 1)
-    p.add_argument("--layers", type=int, default=8)
-    p.add_argument("--d", type=int, default=256)
-    p.add_argument("--ff", type=int, default=896)
+    p.add_argument("--arch", choices=sorted(TEACHERS), default="sepconv")
+    p.add_argument("--layers", type=int, default=None, help="default: 16 (sepconv) / 8 (conformer)")
+    p.add_argument("--d", type=int, default=None, help="default: 512 (sepconv) / 256 (conformer)")
+    p.add_argument("--ff", type=int, default=896, help="Conformer feed-forward width")
+    p.add_argument("--kernel", type=int, default=11, help="sepconv depthwise kernel (20 ms frames)")
+    p.add_argument("--init", default=None, help="start from this checkpoint's weights and architecture (self-training round 2)")
     return p.parse_args()
+
+
+def teacher_config(args):
+    if args.arch == "sepconv":
+        return dict(d=args.d or 512, layers=args.layers or 16, kernel=args.kernel)
+    return dict(d=args.d or 256, layers=args.layers or 8, ff=args.ff)
 
 
 def main():
@@ -41,25 +52,19 @@ def main():
     torch.manual_seed(args.seed)
     exp = Path(args.exp)
     exp.mkdir(parents=True, exist_ok=True)
-    train_banks = load_lists(args.train, args.jobs, log)
     dev_banks = load_lists(args.dev, args.jobs, log)
-    if not train_banks:
-        raise stage.Refusal(f"no training lists found in {LISTS}; run stages 00 and 01 first")
-    sources = {name: bank.hours() for name, bank in train_banks.items()}
-    real = [train_banks[n] for n in train_banks if n != "synth_train"]
-    bank = concat(real * args.real_repeats + ([train_banks["synth_train"]] if "synth_train" in train_banks else []))
-    log.info("training pool: %d utterances, %.2f h per epoch (real x%d)", len(bank), bank.hours(), args.real_repeats)
-    bank.to(device)
+    source = training_source(args.features, args.train, args.copies, args.real_repeats, device, args.seed, args.jobs, log)
     for b in dev_banks.values():
         b.to(device)
     featurize = Featurizer(device)
-    augment = augmenter_for(train_banks, device, log, seed=args.seed)
 
-    model = ConformerCtc(d=args.d, layers=args.layers, ff=args.ff).to(device)
-    log.info("teacher: %d parameters on %s", count_parameters(model), device)
+    init = torch.load(args.init, map_location="cpu") if args.init else None
+    model = (build_teacher(init["config"]) if init else TEACHERS[args.arch](**teacher_config(args))).to(device)
+    config = {**model.config, "kind": model.kind}
+    log.info("teacher: %s %s, %d parameters on %s", args.arch, model.config, count_parameters(model), device)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-2, betas=(0.9, 0.98))
-    batch_samples = int(16000 * (args.batch_seconds or (400 if device.type == "cuda" else 60)))
-    steps_per_epoch = len(length_batches(bank.lengths, batch_samples, random.Random(0)))
+    batch_seconds = args.batch_seconds or (400 if device.type == "cuda" else 60)
+    steps_per_epoch = len(epoch_batches(source, batch_seconds, 0, args.seed))
     budget = Budget(args.budget_min * 60, steps_per_epoch * args.max_epochs)
     state = {"epoch": 0, "step": 0, "history": [], "best": None, "elapsed": 0.0}
     ckpt = exp / "last.pt"
@@ -70,13 +75,15 @@ def main():
         state = saved["state"]
         budget.total = saved["budget_total"]
         log.info("resumed at epoch %d step %d", state["epoch"], state["step"])
+    elif init is not None:
+        model.load_state_dict(init["model"])
+        log.info("initialised from %s (epoch %s, dev %s)", args.init, init.get("epoch"), init.get("dev"))
     else:
-        mean, std = cmvn_stats(bank, featurize, device)
+        mean, std = source.feature_stats()
         model.cmvn.set_stats(mean, std)
     t_start, last_save = time.time() - state["elapsed"], time.time()
     while state["epoch"] < args.max_epochs and not budget.over(state["step"]):
-        rng = random.Random(args.seed * 1000 + state["epoch"])
-        batches = length_batches(bank.lengths, batch_samples, rng)
+        batches = epoch_batches(source, batch_seconds, state["epoch"], args.seed)
         t_epoch, loss_sum, frames_sum, seen_s = time.time(), 0.0, 0, 0.0
         for bi, idx in enumerate(batches):
             if budget.over(state["step"]) or (time.time() - t_start > 1.1 * args.budget_min * 60 and state["step"] >= args.min_steps):
@@ -85,13 +92,11 @@ def main():
             step = state["step"]
             for g in opt.param_groups:
                 g["lr"] = budget.lr(step, args.lr)
-            wav, lengths = bank.batch(idx, device)
-            wav, lengths = augment(wav, lengths, seed=args.seed * 1_000_003 + step)
-            feats, frames = featurize(wav, lengths)
+            feats, frames, seconds = source.batch(idx, step)
             gen = torch.Generator(device=device)
             gen.manual_seed(step)
             feats = spec_augment(feats, gen)
-            targets, tlens = targets_of(bank.texts, idx)
+            targets, tlens = targets_of(source.texts, idx)
             with autocast(device):
                 logp, out_len = run_model(model, feats, frames)
             loss = CTC(logp.float().transpose(0, 1), targets.to(device), out_len, tlens.to(device)) / len(idx)
@@ -102,14 +107,14 @@ def main():
             state["step"] += 1
             loss_sum += loss.item() * len(idx)
             frames_sum += len(idx)
-            seen_s += float(lengths.sum()) / 16000
+            seen_s += seconds
             if budget.observe(state["step"], time.time() - t_start, args.min_steps):
                 log.info("calibrated schedule: %d steps in the %.0f min budget (%d per epoch)", budget.total, args.budget_min, len(batches))
             if bi % 50 == 0:
                 log.info("epoch %d step %d loss %.3f lr %.2e %.0fs", state["epoch"], state["step"], loss.item(), opt.param_groups[0]["lr"], time.time() - t_start)
             if time.time() - last_save > 180:
                 state["elapsed"] = time.time() - t_start
-                save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), state=state, budget_total=budget.total, config=model.config)
+                save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), state=state, budget_total=budget.total, config=config)
                 last_save = time.time()
         wers = dev_wer(model, dev_banks, featurize, device)
         entry = {"epoch": state["epoch"], "step": state["step"], "loss": loss_sum / max(frames_sum, 1), "hours_seen": seen_s / 3600,
@@ -119,12 +124,13 @@ def main():
         score = sum(wers.values()) / max(len(wers), 1) if wers else -state["epoch"]
         if state["best"] is None or score < state["best"]:
             state["best"] = score
-            torch.save({"model": model.state_dict(), "config": model.config, "epoch": state["epoch"], "dev": wers}, exp / "best.pt")
+            torch.save({"model": model.state_dict(), "config": config, "epoch": state["epoch"], "dev": wers}, exp / "best.pt")
         state["epoch"] += 1
         state["elapsed"] = time.time() - t_start
-        save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), state=state, budget_total=budget.total, config=model.config)
+        save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), state=state, budget_total=budget.total, config=config)
         last_save = time.time()
-    write_json(exp / "history.json", {"sources_hours": sources, "parameters": count_parameters(model), "device": str(device),
+    write_json(exp / "history.json", {"sources_hours": source.sources_hours, "parameters": count_parameters(model), "device": str(device), "hardware": hardware(device), "features": args.features, "copies": args.copies,
+                                      "real_repeats": args.real_repeats, "batch_seconds": batch_seconds, "lr": args.lr, "budget_min": args.budget_min,
                                       "history": state["history"], "best_mean_dev_wer": state["best"]})
     log.info("teacher training finished after %d epochs, %d steps", state["epoch"], state["step"])
 

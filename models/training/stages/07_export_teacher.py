@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Stage 07: export the best teacher checkpoint to models/teacher/teacher.onnx (fp16 weights, non-streaming).
+"""Stage 07: export the best teacher checkpoint to models/teacher/teacher.onnx (fp16 weights, non-streaming, either architecture).
 
     /usr/bin/python3 models/training/stages/07_export_teacher.py [--checkpoint exp/teacher/best.pt]
 """
@@ -12,8 +12,9 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hush import audio, stage  # noqa: E402
 from hush.features import LogMel  # noqa: E402
-from hush.models import ConformerCtc, count_parameters  # noqa: E402
+from hush.models import build_teacher, count_parameters  # noqa: E402
 from hush.onnx_export import export, save_parity_fixture, store_weights_fp16  # noqa: E402
+from hush import training_record  # noqa: E402
 
 OUT = stage.REPO / "models" / "teacher"
 
@@ -21,7 +22,7 @@ OUT = stage.REPO / "models" / "teacher"
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--checkpoint", default=str(stage.EXP / "teacher" / "best.pt"))
-    p.add_argument("--version", default="teacher-conformer-1")
+    p.add_argument("--version", default="teacher-sepconv-1")
     args = p.parse_args()
     log = stage.setup("07_export_teacher")
     ckpt = Path(args.checkpoint)
@@ -33,18 +34,21 @@ def main():
         log.info("teacher already exported; nothing to do")
         return
     saved = torch.load(ckpt, map_location="cpu")
-    model = ConformerCtc(**saved["config"])
+    model = build_teacher(saved["config"])
     model.load_state_dict({k: v.float() for k, v in saved["model"].items()})
     model.eval()
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / "teacher.onnx"
-    meta = {"parameters": str(count_parameters(model)), "architecture": f"conformer {saved['config']}", "dev_greedy_wer": str(saved.get("dev", {}))}
+    meta = {"parameters": str(count_parameters(model)), "architecture": f"{model.kind} {model.config}", "dev_greedy_wer": str(saved.get("dev", {}))}
     export(model, str(path), args.version, streaming=False, extra_meta=meta)
     store_weights_fp16(str(path))
     speech = audio.load(stage.SHARED / "data/corpora/arctic_native/audio/arctic_clb_a0001.flac")
     feats = LogMel()(torch.from_numpy(speech).unsqueeze(0))[0]
     feats = feats[: feats.shape[0] - feats.shape[0] % 2]
     save_parity_fixture(model, feats, OUT / "parity", "teacher")
+    record = training_record.write(OUT / "training.json", ckpt.parent / "history.json",
+                                   extra={"parameters": count_parameters(model), "architecture": model.kind, "config": model.config})
+    log.info("training record: %s", record)
     log.info("exported %s (%.1f MB, %d parameters)", path, path.stat().st_size / 1e6, count_parameters(model))
     stage.mark_done(marker, key, path=str(path))
 

@@ -10,12 +10,12 @@ so they differ only in their loss and architecture:
   c  hdnn  sequence-level KD: the teacher's greedy transcripts as CTC targets on all audio
   d  hdnn  b + c combined (the shipped student)
   e  dnn   a plain DNN of equal size, without gates, trained like d
-Teacher targets come online from the teacher on each augmented batch (identical to a
-cache of them for the same seed; stage 08 writes that cache for CPU runs).
+On CPU the batches come from stage 04's feature cache and the teacher's targets from stage 08's
+cache of the same copies; on a GPU (--features online) the teacher labels each augmented batch
+as it is made.
 Resumable: exp/student/last.pt. Logs: logs/09_train_student.log, exp/student/history.json.
 """
 import argparse
-import random
 import sys
 import time
 from pathlib import Path
@@ -25,14 +25,15 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hush import stage  # noqa: E402
-from hush.assets import augmenter_for, load_lists  # noqa: E402
-from hush.models import ConformerCtc, HighwayStudent, count_parameters  # noqa: E402
+from hush.assets import load_lists  # noqa: E402
+from hush.models import HighwayStudent, build_teacher, count_parameters  # noqa: E402
+from hush.sources import CachedSource, epoch_batches, training_source  # noqa: E402
+from hush.targets import TargetBank  # noqa: E402
 from hush.text import BLANK, encode, greedy  # noqa: E402
-from hush.trainer import (CTC, Budget, autocast, pick_device, training_arguments, Featurizer, cmvn_stats, dev_wer, length_batches, run_model, save_checkpoint,  # noqa: E402
+from hush.training_record import hardware  # noqa: E402
+from hush.trainer import (CTC, Budget, autocast, pick_device, training_arguments, Featurizer, dev_wer, run_model, save_checkpoint,  # noqa: E402
                           spec_augment, write_json)
-from hush.wavbank import concat  # noqa: E402
 
-LISTS = stage.DATA / "lists"
 ROWS = {
     "a": dict(gates=True, frame_kd=0.0, gt_ctc=1.0, seq_kd=0.0),
     "b": dict(gates=True, frame_kd=0.5, gt_ctc=0.5, seq_kd=0.0),
@@ -87,21 +88,23 @@ def main():
         if not Path(args.teacher).exists():
             raise stage.Refusal(f"teacher checkpoint {args.teacher} is missing; run stage 05 first (or train row a alone)")
         saved = torch.load(args.teacher, map_location="cpu")
-        teacher = ConformerCtc(**{k: v for k, v in saved["config"].items()}).to(device)
+        teacher = build_teacher(saved["config"]).to(device)
         teacher.load_state_dict(saved["model"])
         teacher.eval()
-    train_banks = load_lists(args.train, args.jobs, log)
     dev_banks = load_lists(args.dev, args.jobs, log)
-    parts = []
-    for name, bank in train_banks.items():
-        parts += [bank] * (1 if name == "synth_train" else args.real_repeats)
-    bank = concat(parts).to(device)
-    transcribed = torch.tensor([bool(t) for t in bank.texts])
-    log.info("pool: %d utterances, %.2f h per epoch (%d untranscribed)", len(bank), bank.hours(), int((~transcribed).sum()))
+    source = training_source(args.features, args.train, args.copies, args.real_repeats, device, args.seed, args.jobs, log)
+    cached_targets = None
+    if teacher is not None and isinstance(source, CachedSource):
+        try:
+            cached_targets = TargetBank.for_features(stage.DATA, source.bank)
+        except (FileNotFoundError, ValueError) as exc:
+            raise stage.Refusal(str(exc))
+        log.info("teacher targets from stage 08's cache (%d frames)", len(cached_targets.values))
+    transcribed = torch.tensor([bool(t) for t in source.texts])
+    log.info("pool: %d utterances, %.2f h per epoch (%d untranscribed)", len(source), source.hours(), int((~transcribed).sum()))
     for b in dev_banks.values():
         b.to(device)
     featurize = Featurizer(device)
-    augment = augmenter_for(train_banks, device, log, seed=args.seed)
     students = {}
     for row in args.rows:
         cfg = ROWS[row]
@@ -109,14 +112,14 @@ def main():
         if teacher is not None:
             model.cmvn.load_state_dict(teacher.cmvn.state_dict())
         else:
-            mean, std = cmvn_stats(bank, featurize, device)
+            mean, std = source.feature_stats()
             model.cmvn.set_stats(mean, std)
         students[row] = model
         log.info("row %s: %s, %d parameters (gates %d), look-ahead %d ms, losses %s", row, model.kind, count_parameters(model),
                  sum(p.numel() for p in model.gate_parameters()), 10 * model.lookahead, cfg)
     opts = {r: torch.optim.AdamW(m.parameters(), lr=args.lr, weight_decay=1e-3) for r, m in students.items()}
-    batch_samples = int(16000 * (args.batch_seconds or (600 if device.type == "cuda" else 60)))
-    steps_per_epoch = len(length_batches(bank.lengths, batch_samples, random.Random(0)))
+    batch_seconds = args.batch_seconds or (600 if device.type == "cuda" else 60)
+    steps_per_epoch = len(epoch_batches(source, batch_seconds, 0, args.seed))
     budget = Budget(args.budget_min * 60, steps_per_epoch * args.max_epochs)
     state = {"epoch": 0, "step": 0, "history": [], "elapsed": 0.0, "hours_seen": 0.0}
     ckpt = exp / "last.pt"
@@ -130,27 +133,28 @@ def main():
     t_start, last_save = time.time() - state["elapsed"], time.time()
     spike_gap = []
     while state["epoch"] < args.max_epochs and not budget.over(state["step"]):
-        batches = length_batches(bank.lengths, batch_samples, random.Random(args.seed * 1000 + state["epoch"]))
+        batches = epoch_batches(source, batch_seconds, state["epoch"], args.seed)
         t_epoch = time.time()
         for bi, idx in enumerate(batches):
             if budget.over(state["step"]) or (time.time() - t_start > 1.1 * args.budget_min * 60 and state["step"] >= args.min_steps):
                 budget.total = min(budget.total, state["step"])  # hard wall-clock stop: a lent GPU must not overrun
                 break
             step = state["step"]
-            wav, lengths = bank.batch(idx, device)
-            wav, lengths = augment(wav, lengths, seed=args.seed * 1_000_003 + step)
-            feats, frames = featurize(wav, lengths)
+            feats, frames, seconds = source.batch(idx, step)
             gen = torch.Generator(device=device)
             gen.manual_seed(step)
             out_len = (frames + 1) // 2
             t_logp, t_texts = None, None
-            if teacher is not None:
+            if cached_targets is not None:
+                t_logp, t_texts = cached_targets.batch(idx)
+                t_logp = t_logp.to(device)
+            elif teacher is not None:
                 with torch.no_grad(), autocast(device):
                     t_logp, out_len = run_model(teacher, feats, frames)
                 t_logp = t_logp.float()
                 best = t_logp.argmax(-1).cpu()
                 t_texts = [greedy(best[r, : int(out_len[r])].tolist()) for r in range(len(idx))]
-            gt_texts = [bank.texts[i] for i in idx]
+            gt_texts = [source.texts[i] for i in idx]
             feats = spec_augment(feats, gen, time_masks=2)
             for row, model in students.items():
                 cfg = ROWS[row]
@@ -173,7 +177,7 @@ def main():
                 if row == "a" and bi % 50 == 0 and t_logp is not None:
                     spike_gap.append(spike_offset(s_logp.detach(), t_logp, out_len))
             state["step"] += 1
-            state["hours_seen"] += float(lengths.sum()) / 16000 / 3600
+            state["hours_seen"] += seconds / 3600
             if budget.observe(state["step"], time.time() - t_start, args.min_steps):
                 log.info("calibrated schedule: %d steps in %.0f min (%d per epoch)", budget.total, args.budget_min, len(batches))
             if bi % 50 == 0:
@@ -193,8 +197,9 @@ def main():
         last_save = time.time()
     for row, model in students.items():
         torch.save({"model": model.state_dict(), "config": model.config, "row": row, "losses": ROWS[row]}, exp / f"row_{row}.pt")
-    write_json(exp / "history.json", {"rows": ROWS, "parameters": {r: count_parameters(m) for r, m in students.items()},
-                                      "device": str(device), "tau": args.tau, "kd_shift": args.kd_shift, "history": state["history"]})
+    write_json(exp / "history.json", {"sources_hours": source.sources_hours, "rows": ROWS, "parameters": {r: count_parameters(m) for r, m in students.items()},
+                                      "device": str(device), "hardware": hardware(device), "features": args.features, "copies": args.copies,
+                                      "real_repeats": args.real_repeats, "batch_seconds": batch_seconds, "lr": args.lr, "budget_min": args.budget_min, "tau": args.tau, "kd_shift": args.kd_shift, "history": state["history"]})
     log.info("student training finished: %d epochs, %d steps, %.1f h of audio seen", state["epoch"], state["step"], state["hours_seen"])
 
 

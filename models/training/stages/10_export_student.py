@@ -15,6 +15,7 @@ from hush import audio, stage  # noqa: E402
 from hush.features import LogMel  # noqa: E402
 from hush.models import HighwayStudent, count_parameters  # noqa: E402
 from hush.onnx_export import export, save_parity_fixture, save_safetensors  # noqa: E402
+from hush import training_record  # noqa: E402
 
 OUT = stage.REPO / "models" / "student"
 
@@ -43,9 +44,12 @@ def main():
     feats = LogMel()(torch.from_numpy(speech).unsqueeze(0))[0]
     feats = feats[: feats.shape[0] - feats.shape[0] % 2]
     save_parity_fixture(model, feats, out.parent / "parity", out.stem)
-    torch.save({"model": model.state_dict(), "config": model.config}, out.with_suffix(".pt"))
     # Same weights for the in-app gate adaptation (electron/core/adapt), with the config alongside.
     save_safetensors(model.state_dict(), out.with_suffix(".safetensors"), {"config": json.dumps(model.config), "model_version": args.version})
+    record = training_record.write(out.parent / "training.json", ckpt.parent / "history.json", row=args.row,
+                                   extra={"parameters": count_parameters(model), "gate_parameters": gates, "row": args.row,
+                                          "look_ahead_ms": 10 * model.lookahead, "config": model.config})
+    log.info("training record: %s", record)
     log.info("exported %s (%.2f MB, %d parameters, %d gate parameters, look-ahead %d ms)", out, out.stat().st_size / 1e6,
              count_parameters(model), gates, 10 * model.lookahead)
 

@@ -5,15 +5,21 @@
  */
 import { loadDevSet, type DevSet } from '../dev-sets.js';
 import { HAS_GNU_TIME } from '../measure.js';
-import { lmSizeBytes, onnxSizeBytes, ourModelPath, runOurModel, type OurModel } from '../our-model.js';
+import { available, modelTargets, unavailable, type Available, type BySet } from '../model-targets.js';
+import type { SystemName } from '../options.js';
+import { lmSizeBytes, onnxSizeBytes, ourModelPath, runOurModel } from '../our-model.js';
 import { pocketsphinxMissing, pocketsphinxSizeBytes, runPocketsphinx } from '../pocketsphinx.js';
 import { rowTotals, type SetResult } from '../results.js';
 import { fmtMb, fmtPct, fmtRssKb, fmtRtf, fmtSeconds, mdTable, NA } from '../table.js';
-import type { BenchContext, SectionResult } from './types.js';
+import { trainingSubsection } from '../training-record.js';
+import type { BenchContext, SectionResult, TargetCheck } from './types.js';
 
 const TITLE = '1. Accuracy and speed on the dev sets';
 
 interface SystemSpec {
+  system: SystemName;
+  /** Decoded with an LM (pocketsphinx always is). */
+  lm: boolean;
   label: string;
   decoding: string;
   size: string;
@@ -26,9 +32,11 @@ function systemsFor(ctx: BenchContext, notes: string[]): SystemSpec[] {
   const specs: SystemSpec[] = [];
   for (const model of ctx.opts.models) {
     if (model === 'pocketsphinx') {
-      const missing = pocketsphinxMissing();
-      if (missing) { notes.push(missing); continue; }
+      const why = pocketsphinxMissing();
+      if (why) { notes.push(`pocketsphinx: ${why}, so it is skipped`); continue; }
       specs.push({
+        system: model,
+        lm: true,
         label: 'pocketsphinx en-us',
         decoding: 'its 3-gram LM (en-us.lm.bin), default beams',
         size: `${fmtMb(pocketsphinxSizeBytes())} (acoustic model + LM + dictionary)`,
@@ -36,27 +44,51 @@ function systemsFor(ctx: BenchContext, notes: string[]): SystemSpec[] {
       });
       continue;
     }
-    const { path, note } = ourModelPath(model as OurModel);
-    if (!path) { notes.push(note); continue; }
+    const { path, why } = ourModelPath(model);
+    if (!path) { notes.push(`${model}: ${why}, so it is skipped`); continue; }
     const onlySets = model === 'fixture' ? ['fsdd'] : undefined;
     const size = onnxSizeBytes(path);
     for (const lm of [false, true]) {
       specs.push({
+        system: model,
+        lm,
         label: model,
         decoding: lm ? 'LM beam search (models/lm/hushscribe-3gram.bin, decoder-params.json)' : 'greedy (--no-lm)',
         size: lm ? `${fmtMb(size + lmSizeBytes())} (model ${fmtMb(size)} + LM ${fmtMb(lmSizeBytes())})` : fmtMb(size),
         onlySets,
-        run: (set, tmp) => runOurModel(model as OurModel, lm, set, tmp),
+        run: (set, tmp) => runOurModel(model, lm, set, tmp),
       });
     }
   }
   return specs;
 }
 
+/**
+ * The model targets from the LM rows. A system without one says why: not built (or installed)
+ * comes first, since choosing it in --models would not help. The student's size is checked
+ * whenever it is built, even if --models left it out of this run.
+ */
+function checkTargets(ctx: BenchContext, systems: SystemSpec[], results: BySet[], setNames: string[]): TargetCheck[] {
+  const lmRuns = (system: 'teacher' | 'student' | 'pocketsphinx'): Available<BySet> => {
+    const k = systems.findIndex((s) => s.system === system && s.lm);
+    if (k >= 0) return available(results[k]);
+    const why = system === 'pocketsphinx' ? pocketsphinxMissing() : ourModelPath(system).why;
+    return unavailable(why || `not run (--models ${ctx.opts.models.join(',')})`);
+  };
+  const student = ourModelPath('student');
+  return modelTargets({
+    sets: setNames,
+    teacherLm: lmRuns('teacher'),
+    studentLm: lmRuns('student'),
+    pocketsphinx: lmRuns('pocketsphinx'),
+    studentOnnxBytes: student.path ? available(onnxSizeBytes(student.path)) : unavailable(student.why),
+  });
+}
+
 export async function accuracySection(ctx: BenchContext, setNames: string[]): Promise<SectionResult> {
   const notes: string[] = [];
   const systems = systemsFor(ctx, notes);
-  if (systems.length === 0) return { title: TITLE, body: `_Skipped: no system to run._\n\n${notes.map((n) => `- ${n}`).join('\n')}`, targets: [] };
+  if (systems.length === 0) return { title: TITLE, body: `_Skipped: no system to run._\n\n${notes.map((n) => `- ${n}`).join('\n')}`, targets: checkTargets(ctx, systems, [], setNames) };
   for (const s of systems) {
     if (s.onlySets && !s.onlySets.some((n) => setNames.includes(n))) notes.push(`${s.label} (${s.decoding}) runs only on ${s.onlySets.join(', ')}, which is not among the sets chosen`);
   }
@@ -151,6 +183,7 @@ export async function accuracySection(ctx: BenchContext, setNames: string[]): Pr
     `- **Peak RSS**: the child process's maximum resident set size, ${HAS_GNU_TIME ? 'from GNU time (`/usr/bin/time -f %M`, getrusage ru_maxrss)' : 'not measured (GNU time /usr/bin/time is missing)'}; per row, the largest over its sets. Ours includes Node, tsx, onnxruntime and, with the LM, the loaded LM.`,
     '- **Size on disk**: the ONNX file (plus the compiled LM for LM rows); for pocketsphinx the en-us acoustic model folder, `en-us.lm.bin` and the dictionary.',
     '- Row figures (RTF, CPU RTF) are totals over the sets the row ran, divided by their audio. A `—` cell was not run (the digits fixture runs only on fsdd).',
+    '- **Model targets** (listed under Targets at the top) are checked on the LM rows: teacher and student against pocketsphinx per set, the student against the teacher per set, RTF wall pooled over the sets, and the student\'s ONNX size. A model or baseline that did not run makes its targets MISSED, with the reason.',
   ].join('\n');
 
   const body = [
@@ -159,9 +192,11 @@ export async function accuracySection(ctx: BenchContext, setNames: string[]): Pr
     setTable,
     '### WER per dev set, with speed, memory and size',
     main,
+    '### Hours seen in training',
+    trainingSubsection(),
     '### Per set',
     detail,
     notes.length ? `**Notes.**\n${notes.map((n) => `- ${n}`).join('\n')}` : '',
   ].filter(Boolean).join('\n\n');
-  return { title: TITLE, body, targets: [] };
+  return { title: TITLE, body, targets: checkTargets(ctx, systems, results, setNames) };
 }

@@ -1,0 +1,78 @@
+"""Cached log-mel features (stage 04): one fp16 tensor per (list, copy) with frame offsets.
+
+Copy 0 of a list is the clean audio; copy k > 0 is the same audio through the meeting-room
+augmenter with a seed fixed by (list, k), so every cached frame can be traced back to its
+audio and augmentation seed (data/feats/manifest.tsv). Training on CPU reads batches from
+here instead of augmenting and featurising every epoch again.
+"""
+import random
+from pathlib import Path
+
+import torch
+
+from .trainer import length_batches
+
+
+def copy_seed(list_name, copy):
+    """The augmentation seed of a cached copy: stable across runs and machines (no Python hash())."""
+    return 0 if copy == 0 else sum(ord(c) * 31 ** i for i, c in enumerate(list_name)) % 100_000 * 100 + copy
+
+
+def feats_path(data_dir, list_name, copy):
+    return Path(data_dir) / "feats" / f"{list_name}.c{copy}.pt"
+
+
+class FeatBank:
+    """Utterances of one or more cached copies; `lengths` are in samples so batching matches WavBank's."""
+
+    def __init__(self, parts):
+        self.ids, self.texts, self.speakers, self.origin = [], [], [], []
+        self.parts = [(part["list"], part["copy"]) for part in parts]
+        self.part_frames = [int(part["frames"].sum()) for part in parts]
+        offs, frames, feats = [], [], []
+        base = 0
+        for part in parts:
+            n = len(part["ids"])
+            self.ids += part["ids"]
+            self.texts += part["texts"]
+            self.speakers += part["speakers"]
+            self.origin += [(part["list"], part["copy"], part["seed"], i) for i in range(n)]
+            offs.append(part["offsets"] + base)
+            frames.append(part["frames"])
+            feats.append(part["feats"])
+            base += part["feats"].shape[0]
+        self.offsets = torch.cat(offs) if offs else torch.zeros(0, dtype=torch.long)
+        self.frames = torch.cat(frames) if frames else torch.zeros(0, dtype=torch.long)
+        self.feats = torch.cat(feats) if feats else torch.zeros(0, 80, dtype=torch.float16)
+        self.lengths = self.frames * 160 + 240
+
+    @classmethod
+    def load(cls, data_dir, list_names, copies):
+        parts = []
+        for name in list_names:
+            for c in range(copies):
+                path = feats_path(data_dir, name, c)
+                if path.exists():
+                    parts.append(torch.load(path))
+        return cls(parts) if parts else None
+
+    def __len__(self):
+        return len(self.ids)
+
+    def hours(self):
+        return float(self.frames.sum()) / 100 / 3600
+
+    def batch(self, idx):
+        """Float features [B, Tmax, 80] (zero padded) and frame counts, for bank indices idx."""
+        idx_t = torch.as_tensor(idx, dtype=torch.long)
+        frames = self.frames[idx_t]
+        offsets = self.offsets[idx_t]
+        t = int(frames.max())
+        ar = torch.arange(t).unsqueeze(0)
+        valid = ar < frames.unsqueeze(1)
+        pos = torch.where(valid, offsets.unsqueeze(1) + ar, torch.zeros_like(ar))
+        out = self.feats[pos].float()
+        return out * valid.unsqueeze(-1), frames
+
+    def epoch_batches(self, seconds, rng: random.Random):
+        return length_batches(self.lengths, int(16000 * seconds), rng)

@@ -1,0 +1,101 @@
+"""Where training batches come from: cached features (stage 04) on CPU, or audio augmented on the fly on a GPU.
+
+Both give the same thing per batch (features [B, T, 80], frame counts, transcripts, seconds of audio)
+so the teacher and student stages have one training loop for either.
+"""
+import random
+
+import torch
+
+from . import stage
+from .assets import augmenter_for, load_lists
+from .featbank import FeatBank, feats_path
+from .trainer import Featurizer, cmvn_stats, length_batches
+from .wavbank import concat
+
+
+class CachedSource:
+    def __init__(self, bank: FeatBank, device):
+        self.bank, self.device = bank, device
+        self.texts, self.lengths = bank.texts, bank.lengths
+
+    def __len__(self):
+        return len(self.bank)
+
+    def hours(self):
+        return self.bank.hours()
+
+    def batch(self, idx, step):
+        feats, frames = self.bank.batch(idx)
+        return feats.to(self.device), frames.to(self.device), float(frames.sum()) / 100
+
+    def feature_stats(self, frames=400_000, seed=0):
+        """Per-bin mean and std over a random sample of cached frames (the models' global CMVN)."""
+        gen = torch.Generator().manual_seed(seed)
+        pick = torch.randint(len(self.bank.feats), (min(frames, len(self.bank.feats)),), generator=gen)
+        x = self.bank.feats[pick].float()
+        return x.mean(0), x.std(0)
+
+
+class OnlineSource:
+    def __init__(self, wavbank, augment, device, seed):
+        self.bank, self.augment, self.device, self.seed = wavbank, augment, device, seed
+        self.featurize = Featurizer(device)
+        self.texts, self.lengths = wavbank.texts, wavbank.lengths
+
+    def __len__(self):
+        return len(self.bank)
+
+    def hours(self):
+        return self.bank.hours()
+
+    def batch(self, idx, step):
+        wav, lengths = self.bank.batch(idx, self.device)
+        wav, lengths = self.augment(wav, lengths, seed=self.seed * 1_000_003 + step)
+        feats, frames = self.featurize(wav, lengths)
+        return feats, frames, float(lengths.sum()) / 16000
+
+    def feature_stats(self):
+        return cmvn_stats(self.bank, self.featurize, self.device)
+
+
+def epoch_batches(source, seconds, epoch, seed):
+    return length_batches(source.lengths, int(16000 * seconds), random.Random(seed * 1000 + epoch))
+
+
+def training_source(mode, names, copies, real_repeats, device, seed, jobs, log):
+    """`mode`: cached | online | auto (cached on CPU when stage 04's cache exists). Real lists are
+    repeated `real_repeats` times per epoch so synthetic hours do not drown real speech. The source's
+    `sources_hours` gives each list's own hours (one clean copy)."""
+    data = stage.DATA
+    if mode == "auto":
+        mode = "cached" if device.type == "cpu" and feats_path(data, names[0], 0).exists() else "online"
+    if mode == "cached":
+        present = [n for n in names if feats_path(data, n, 0).exists()]
+        for name in names:
+            if name not in present:
+                log.info("list %s has no cached features (stage 04 / 06 makes them); skipped", name)
+        order = []
+        for name in present:
+            order += [name] * (1 if name.startswith("synth") else real_repeats)
+        bank = FeatBank.load(data, order, copies)
+        if bank is None:
+            raise stage.Refusal(f"no cached features for {names} in {data / 'feats'}; run stage 04 first")
+        log.info("cached features: %d utterances, parts %s, %.2f h per epoch", len(bank), bank.parts, bank.hours())
+        source = CachedSource(bank, device)
+        clean = {}
+        for (name, copy), frames in zip(bank.parts, bank.part_frames):
+            if copy == 0:
+                clean[name] = frames / 100 / 3600
+        source.sources_hours = clean
+        return source
+    banks = load_lists(names, jobs, log)
+    if not banks:
+        raise stage.Refusal(f"none of the lists {names} is in {data / 'lists'}; run stages 00 and 01 first")
+    real = [banks[n] for n in banks if not n.startswith("synth")]
+    synth = [banks[n] for n in banks if n.startswith("synth")]
+    bank = concat(real * real_repeats + synth).to(device)
+    log.info("online augmentation: %d utterances, %.2f h per epoch (real x%d)", len(bank), bank.hours(), real_repeats)
+    source = OnlineSource(bank, augmenter_for(banks, device, log, seed=seed), device, seed)
+    source.sources_hours = {n: b.hours() for n, b in banks.items()}
+    return source

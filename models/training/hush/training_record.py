@@ -1,0 +1,52 @@
+"""What a shipped model's card and the benchmark quote about its training: models/<name>/training.json.
+
+Written by the export stages from the training stage's history, so the figures in the model card and
+BENCHMARKS.md come from the run itself, not from hand-copied numbers."""
+import json
+import os
+import platform
+from pathlib import Path
+
+
+def hardware(device):
+    """A one-line description of what trained the model."""
+    import torch
+
+    if device.type == "cuda":
+        return f"{torch.cuda.get_device_name(0)} (CUDA), torch {torch.__version__}"
+    cpu = platform.processor() or "cpu"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {torch.get_num_threads()} threads of {os.cpu_count()} cores, torch {torch.__version__}"
+
+
+def summarise(history, row=None):
+    """training.json fields from a training stage's history.json (teacher, or one student row)."""
+    epochs = history.get("history", [])
+    last = epochs[-1] if epochs else {}
+    hours = sum(e.get("hours_seen", 0.0) for e in epochs) if row is None else last.get("hours_seen", 0.0)
+    out = {
+        "sources_hours": {k: round(v, 3) for k, v in history.get("sources_hours", {}).items()},
+        "hours_seen": round(hours, 2),
+        "steps": last.get("step", 0),
+        "epochs": len(epochs),
+        "wall_minutes": round(last.get("minutes", 0.0), 1),
+        "hardware": history.get("hardware", ""),
+        "dev_greedy_wer_pytorch": (last.get("dev_greedy_wer", {}) or {}).get(row, {}) if row else last.get("dev_greedy_wer", {}),
+    }
+    for key in ("features", "copies", "real_repeats", "batch_seconds", "lr", "budget_min"):
+        if key in history:
+            out[key] = history[key]
+    return out
+
+
+def write(path, history_path, row=None, extra=None):
+    history = json.loads(Path(history_path).read_text()) if Path(history_path).exists() else {}
+    record = {**summarise(history, row), **(extra or {})}
+    Path(path).write_text(json.dumps(record, indent=2) + "\n")
+    return record
