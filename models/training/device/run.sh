@@ -42,7 +42,7 @@ stamp "real speech decoded"
 DEVS="dev_arctic_native dev_speechocean762 dev_librivox"
 stamp "teacher (${TEACHER_MIN} min)"
 "$PY" models/training/stages/05_train_teacher.py --device "$DEVICE" --budget-min "$TEACHER_MIN" --train train_real synth_train \
-  --dev $DEVS --jobs "$JOBS" ${TEACHER_ARGS:-} 2>&1 | grep -E "done|calibrated|finished|Error|error|refused|h per epoch|parameters" | cut -c1-400
+  --arch "${TEACHER_ARCH:-conformer}" --features online --dev $DEVS --jobs "$JOBS" ${TEACHER_ARGS:-} 2>&1 | grep -E "done|calibrated|finished|Error|error|refused|h per epoch|parameters" | cut -c1-400
 "$PY" -c "
 import sys, torch
 s = torch.load(sys.argv[1], map_location='cpu')
@@ -51,7 +51,7 @@ torch.save(s, sys.argv[2])" "$W/exp/teacher/best.pt" "$OUT/teacher_fp16.pt" && s
 cp "$W/exp/teacher/history.json" "$OUT/teacher_history.json" 2>/dev/null
 stamp "student rows a-e (${STUDENT_MIN} min)"
 "$PY" models/training/stages/09_train_student.py --device "$DEVICE" --budget-min "$STUDENT_MIN" --train train_real synth_train \
-  --dev $DEVS --jobs "$JOBS" ${STUDENT_ARGS:-} 2>&1 | grep -E "done|calibrated|finished|Error|error|refused|row " | cut -c1-600
+  --features online --dev $DEVS --jobs "$JOBS" ${STUDENT_ARGS:-} 2>&1 | grep -E "done|calibrated|finished|Error|error|refused|row " | cut -c1-600
 stamp "packing results"
 "$PY" - "$W/exp" "$OUT" <<'PY'
 import sys, torch

@@ -35,6 +35,7 @@ def parse():
     p.add_argument("--d", type=int, default=None, help="default: 512 (sepconv) / 256 (conformer)")
     p.add_argument("--ff", type=int, default=896, help="Conformer feed-forward width")
     p.add_argument("--kernel", type=int, default=11, help="sepconv depthwise kernel (20 ms frames)")
+    p.add_argument("--time-masks", type=int, default=4, help="SpecAugment time masks per utterance (fewer while the model still underfits)")
     p.add_argument("--init", default=None, help="start from this checkpoint's weights and architecture (self-training round 2)")
     return p.parse_args()
 
@@ -95,7 +96,7 @@ def main():
             feats, frames, seconds = source.batch(idx, step)
             gen = torch.Generator(device=device)
             gen.manual_seed(step)
-            feats = spec_augment(feats, gen)
+            feats = spec_augment(feats, gen, time_masks=args.time_masks)
             targets, tlens = targets_of(source.texts, idx)
             with autocast(device):
                 logp, out_len = run_model(model, feats, frames)

@@ -23,30 +23,32 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--checkpoint", default=str(stage.EXP / "teacher" / "best.pt"))
     p.add_argument("--version", default="teacher-sepconv-1")
+    p.add_argument("--out", default=str(OUT), help="folder for teacher.onnx, parity/ and training.json (default models/teacher)")
     args = p.parse_args()
     log = stage.setup("07_export_teacher")
     ckpt = Path(args.checkpoint)
     if not ckpt.exists():
         raise stage.Refusal(f"{ckpt}: teacher checkpoint missing; run stage 05 first")
-    key = stage.fingerprint({"ckpt": ckpt.stat().st_mtime, "size": ckpt.stat().st_size, "version": args.version})
+    key = stage.fingerprint({"ckpt": ckpt.stat().st_mtime, "size": ckpt.stat().st_size, "version": args.version, "out": args.out})
     marker = stage.EXP / "teacher" / "export.done.json"
-    if stage.is_done(marker, key) and (OUT / "teacher.onnx").exists():
+    out = Path(args.out)
+    if stage.is_done(marker, key) and (out / "teacher.onnx").exists():
         log.info("teacher already exported; nothing to do")
         return
     saved = torch.load(ckpt, map_location="cpu")
     model = build_teacher(saved["config"])
     model.load_state_dict({k: v.float() for k, v in saved["model"].items()})
     model.eval()
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / "teacher.onnx"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "teacher.onnx"
     meta = {"parameters": str(count_parameters(model)), "architecture": f"{model.kind} {model.config}", "dev_greedy_wer": str(saved.get("dev", {}))}
     export(model, str(path), args.version, streaming=False, extra_meta=meta)
     store_weights_fp16(str(path))
     speech = audio.load(stage.SHARED / "data/corpora/arctic_native/audio/arctic_clb_a0001.flac")
     feats = LogMel()(torch.from_numpy(speech).unsqueeze(0))[0]
     feats = feats[: feats.shape[0] - feats.shape[0] % 2]
-    save_parity_fixture(model, feats, OUT / "parity", "teacher")
-    record = training_record.write(OUT / "training.json", ckpt.parent / "history.json",
+    save_parity_fixture(model, feats, out / "parity", "teacher")
+    record = training_record.write(out / "training.json", ckpt.parent / "history.json",
                                    extra={"parameters": count_parameters(model), "architecture": model.kind, "config": model.config})
     log.info("training record: %s", record)
     log.info("exported %s (%.1f MB, %d parameters)", path, path.stat().st_size / 1e6, count_parameters(model))
