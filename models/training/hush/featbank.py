@@ -5,12 +5,11 @@ augmenter with a seed fixed by (list, k), so every cached frame can be traced ba
 audio and augmentation seed (data/feats/manifest.tsv). Training on CPU reads batches from
 here instead of augmenting and featurising every epoch again.
 """
-import random
 from pathlib import Path
 
 import torch
 
-from .trainer import length_batches
+from .ragged import gather_padded
 
 
 def copy_seed(list_name, copy):
@@ -26,17 +25,15 @@ class FeatBank:
     """Utterances of one or more cached copies; `lengths` are in samples so batching matches WavBank's."""
 
     def __init__(self, parts):
-        self.ids, self.texts, self.speakers, self.origin = [], [], [], []
+        self.ids, self.texts, self.speakers = [], [], []
         self.parts = [(part["list"], part["copy"]) for part in parts]
         self.part_frames = [int(part["frames"].sum()) for part in parts]
         offs, frames, feats = [], [], []
         base = 0
         for part in parts:
-            n = len(part["ids"])
             self.ids += part["ids"]
             self.texts += part["texts"]
             self.speakers += part["speakers"]
-            self.origin += [(part["list"], part["copy"], part["seed"], i) for i in range(n)]
             offs.append(part["offsets"] + base)
             frames.append(part["frames"])
             feats.append(part["feats"])
@@ -64,15 +61,5 @@ class FeatBank:
 
     def batch(self, idx):
         """Float features [B, Tmax, 80] (zero padded) and frame counts, for bank indices idx."""
-        idx_t = torch.as_tensor(idx, dtype=torch.long)
-        frames = self.frames[idx_t]
-        offsets = self.offsets[idx_t]
-        t = int(frames.max())
-        ar = torch.arange(t).unsqueeze(0)
-        valid = ar < frames.unsqueeze(1)
-        pos = torch.where(valid, offsets.unsqueeze(1) + ar, torch.zeros_like(ar))
-        out = self.feats[pos].float()
-        return out * valid.unsqueeze(-1), frames
-
-    def epoch_batches(self, seconds, rng: random.Random):
-        return length_batches(self.lengths, int(16000 * seconds), rng)
+        feats, valid, frames = gather_padded(self.feats, self.offsets, self.frames, idx)
+        return feats.float() * valid.unsqueeze(-1), frames

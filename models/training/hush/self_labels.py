@@ -13,6 +13,7 @@ from pathlib import Path
 
 import torch
 
+from .ragged import starts
 from .synth import normalize_text
 from .text import BLANK, encode, greedy, wer_counts
 
@@ -105,9 +106,7 @@ def subselect(part, rows, texts, list_name):
         raise ValueError(f"{len(rows)} rows but {len(texts)} texts")
     idx = torch.as_tensor(rows, dtype=torch.long)
     frames = part["frames"][idx].clone()
-    offsets = torch.zeros(len(rows), dtype=torch.long)
-    if len(rows) > 1:
-        offsets[1:] = torch.cumsum(frames, 0)[:-1]
+    offsets = starts(frames)
     total = int(frames.sum())
     pos = torch.repeat_interleave(part["offsets"][idx] - offsets, frames) + torch.arange(total)
     return {"list": list_name, "copy": part["copy"], "seed": part["seed"], "source": part["list"],

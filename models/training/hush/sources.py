@@ -15,8 +15,8 @@ from .wavbank import concat
 
 
 class CachedSource:
-    def __init__(self, bank: FeatBank, device):
-        self.bank, self.device = bank, device
+    def __init__(self, bank: FeatBank, device, sources_hours):
+        self.bank, self.device, self.sources_hours = bank, device, sources_hours
         self.texts, self.lengths = bank.texts, bank.lengths
 
     def __len__(self):
@@ -38,8 +38,9 @@ class CachedSource:
 
 
 class OnlineSource:
-    def __init__(self, wavbank, augment, device, seed):
+    def __init__(self, wavbank, augment, device, seed, sources_hours):
         self.bank, self.augment, self.device, self.seed = wavbank, augment, device, seed
+        self.sources_hours = sources_hours
         self.featurize = Featurizer(device)
         self.texts, self.lengths = wavbank.texts, wavbank.lengths
 
@@ -82,13 +83,8 @@ def training_source(mode, names, copies, real_repeats, device, seed, jobs, log):
         if bank is None:
             raise stage.Refusal(f"no cached features for {names} in {data / 'feats'}; run stage 04 first")
         log.info("cached features: %d utterances, parts %s, %.2f h per epoch", len(bank), bank.parts, bank.hours())
-        source = CachedSource(bank, device)
-        clean = {}
-        for (name, copy), frames in zip(bank.parts, bank.part_frames):
-            if copy == 0:
-                clean[name] = frames / 100 / 3600
-        source.sources_hours = clean
-        return source
+        clean = {name: frames / 100 / 3600 for (name, copy), frames in zip(bank.parts, bank.part_frames) if copy == 0}
+        return CachedSource(bank, device, clean)
     banks = load_lists(names, jobs, log)
     if not banks:
         raise stage.Refusal(f"none of the lists {names} is in {data / 'lists'}; run stages 00 and 01 first")
@@ -96,6 +92,4 @@ def training_source(mode, names, copies, real_repeats, device, seed, jobs, log):
     synth = [banks[n] for n in banks if n.startswith("synth")]
     bank = concat(real * real_repeats + synth).to(device)
     log.info("online augmentation: %d utterances, %.2f h per epoch (real x%d)", len(bank), bank.hours(), real_repeats)
-    source = OnlineSource(bank, augmenter_for(banks, device, log, seed=seed), device, seed)
-    source.sources_hours = {n: b.hours() for n, b in banks.items()}
-    return source
+    return OnlineSource(bank, augmenter_for(banks, device, log, seed=seed), device, seed, {n: b.hours() for n, b in banks.items()})

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import torch
 
+from .ragged import gather_padded
 from .text import NUM_CLASSES
 
 
@@ -65,12 +66,8 @@ class TargetBank:
 
     def batch(self, idx):
         """Full teacher log-probs [B, Tmax, C] (padding rows uniform) and the 1-best transcripts."""
-        idx_t = torch.as_tensor(idx, dtype=torch.long)
-        frames = self.frames[idx_t]
-        t = int(frames.max())
-        ar = torch.arange(t).unsqueeze(0)
-        valid = ar < frames.unsqueeze(1)
-        pos = torch.where(valid, self.offsets[idx_t].unsqueeze(1) + ar, torch.zeros_like(ar))
-        logp = expand(self.values[pos], self.ids[pos])
+        values, valid, _ = gather_padded(self.values, self.offsets, self.frames, idx)
+        ids, _, _ = gather_padded(self.ids, self.offsets, self.frames, idx)
+        logp = expand(values, ids)
         logp = torch.where(valid.unsqueeze(-1), logp, torch.full_like(logp, -math.log(NUM_CLASSES)))
         return logp, [self.hyps[i] for i in idx]

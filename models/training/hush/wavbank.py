@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from . import audio
+from .ragged import gather_padded, starts
 from .text import encode
 
 
@@ -49,9 +50,7 @@ class WavBank:
         with mp.Pool(jobs) as pool:
             wavs = pool.map(_decode, [r["audio"] for r in rows], chunksize=16)
         lengths = torch.tensor([len(w) for w in wavs], dtype=torch.long)
-        offsets = torch.zeros(len(wavs), dtype=torch.long)
-        if len(wavs) > 1:
-            offsets[1:] = torch.cumsum(lengths, 0)[:-1]
+        offsets = starts(lengths)
         samples = torch.from_numpy(np.concatenate(wavs)) if wavs else torch.zeros(0, dtype=torch.int16)
         return cls([r["id"] for r in rows], [r.get("text", "") for r in rows], offsets, lengths, samples, [r.get("speaker", "") for r in rows])
 
@@ -78,15 +77,8 @@ class WavBank:
 
     def batch(self, idx, device):
         """Float waveforms [B, Nmax] in [-1, 1] and lengths, for bank indices idx (one gather, no Python loop)."""
-        idx_t = torch.as_tensor(idx, dtype=torch.long)
-        lengths = self.lengths[idx_t].to(device)
-        offsets = self.offsets[idx_t].to(device)
-        n = int(lengths.max())
-        ar = torch.arange(n, device=device).unsqueeze(0)
-        valid = ar < lengths.unsqueeze(1)
-        pos = torch.where(valid, offsets.unsqueeze(1) + ar, torch.zeros_like(ar))
-        samples = self.samples if self.samples.device == torch.device(device) else self.samples.to(device)
-        out = samples[pos].float() / 32768.0
+        samples, valid, lengths = gather_padded(self.samples, self.offsets, self.lengths, idx, torch.device(device))
+        out = samples.float() / 32768.0
         return out * valid, lengths
 
 

@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hush import stage  # noqa: E402
 from hush.assets import augmenter_for, load_lists  # noqa: E402
 from hush.featbank import copy_seed, feats_path  # noqa: E402
+from hush.ragged import starts  # noqa: E402
 from hush.trainer import Featurizer, length_batches, save_checkpoint  # noqa: E402
 
 
@@ -41,9 +42,7 @@ def cache_copy(bank, name, copy, augment, featurize, log, batch_seconds=120):
             chunks[i] = feats[row, : int(n[row])].half()
         if bi % 50 == 0:
             log.info("%s copy %d: batch %d/%d (%.0f s)", name, copy, bi, len(batches), time.time() - t0)
-    offsets = torch.zeros(len(bank), dtype=torch.long)
-    if len(bank) > 1:
-        offsets[1:] = torch.cumsum(frames, 0)[:-1]
+    offsets = starts(frames)
     return {"list": name, "copy": copy, "seed": seed, "ids": bank.ids, "texts": bank.texts, "speakers": bank.speakers,
             "offsets": offsets, "frames": frames, "feats": torch.cat(chunks)}
 
@@ -70,8 +69,9 @@ def main():
                 path.parent.mkdir(parents=True, exist_ok=True)
                 part = cache_copy(bank, name, copy, augment, featurize, log)
                 save_checkpoint(path, **part)
-                stage.mark_done(marker, key, utterances=len(bank), hours=float(part["frames"].sum()) / 360000)
-                log.info("cached %s copy %d: %d utterances, %.2f h", name, copy, len(bank), float(part["frames"].sum()) / 360000)
+                hours = float(part["frames"].sum()) / 360000
+                stage.mark_done(marker, key, utterances=len(bank), hours=hours)
+                log.info("cached %s copy %d: %d utterances, %.2f h", name, copy, len(bank), hours)
             rows.append((name, copy, copy_seed(name, copy), len(bank), json.loads(marker.read_text())["hours"]))
     manifest = stage.DATA / "feats" / "manifest.tsv"
     manifest.write_text("list\tcopy\tseed\tutterances\thours\n" + "".join(f"{n}\t{c}\t{s}\t{u}\t{h:.3f}\n" for n, c, s, u, h in rows))

@@ -24,6 +24,7 @@ from hush.featbank import FeatBank, feats_path  # noqa: E402
 from hush.models import build_teacher  # noqa: E402
 from hush.targets import compress, targets_path  # noqa: E402
 from hush.text import BLANK, greedy  # noqa: E402
+from hush.ragged import starts  # noqa: E402
 from hush.trainer import length_batches, run_model, save_checkpoint  # noqa: E402
 
 
@@ -47,9 +48,7 @@ def label_part(model, part, k, log, batch_seconds=240):
                 spikes = best.indices != BLANK
                 confidence[i] = float(best.values[spikes].mean().exp()) if spikes.any() else 0.0
     log.info("%s copy %d: %d utterances labelled in %.0f s", part["list"], part["copy"], n, time.time() - t0)
-    offsets = torch.zeros(n, dtype=torch.long)
-    if n > 1:
-        offsets[1:] = torch.cumsum(out_frames, 0)[:-1]
+    offsets = starts(out_frames)
     return {"list": part["list"], "copy": part["copy"], "seed": part["seed"], "utt_ids": part["ids"], "offsets": offsets,
             "frames": out_frames, "values": torch.cat(values), "ids_topk": torch.cat(ids), "hyps": hyps, "confidence": confidence}
 
