@@ -5,25 +5,33 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
+
+/**
+ * How the Node side (main, workers) is bundled. Left as packages: native addons, and TensorFlow.js,
+ * whose wasm backend loads its .wasm from beside its own module file (bundled, it falls back to the
+ * far slower pure-JS backend) and must share one tfjs engine with the tfjs that registers it.
+ */
+export const NODE_BUNDLE = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['electron', 'onnxruntime-node', 'ws', 'bufferutil', 'utf-8-validate', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+} satisfies BuildOptions;
 
 export async function buildElectron(root: string): Promise<void> {
   const outdir = path.join(root, 'out');
-  const external = ['electron', 'onnxruntime-node', 'ws', 'bufferutil', 'utf-8-validate'];
   const runtimeLoaded = ['electron/core/transcribe/index.ts', 'electron/core/audio/index.ts'].filter((p) => fs.existsSync(path.join(root, p)));
   await build({
+    ...NODE_BUNDLE,
     absWorkingDir: root,
     entryPoints: ['electron/main/main.ts', 'electron/workers/transcriber.ts', 'electron/workers/jobs.ts', ...runtimeLoaded],
     outbase: '.',
     outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external,
     sourcemap: true,
     logLevel: 'warning',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
   await build({
     absWorkingDir: root,

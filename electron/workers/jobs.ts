@@ -31,13 +31,18 @@ type Handlers = { [C in JobRequestChannel]: (p: JobRequestOf<C>) => Promise<JobR
 const handlers: Handlers = {
   async transcribeFile(p) {
     const { transcribeFile } = await import('../core/transcribe/file.js');
+    const { teacherPassRecorder } = await import('../core/adapt/teacher-pass-store.js');
+    const { NAMED_MODELS } = await import('../core/transcribe/model-paths.js');
+    // The teacher's pass is what adaptation distils from: keep it, so adapting on this session reuses it.
+    const recorder = p.model === 'teacher' ? teacherPassRecorder(NAMED_MODELS.teacher.path, p.path) : null;
     let last = 0;
-    const r = await transcribeFile(p.path, { model: p.model, threads: p.threads }, (audioSeconds) => {
+    const r = await transcribeFile(p.path, { model: p.model, threads: p.threads, ...(recorder ? { onLogprobs: recorder.tap } : {}) }, (audioSeconds) => {
       const now = Date.now();
       if (now - last < 200) return;
       last = now;
       emit('job.fileProgress', { audioSeconds });
     });
+    await recorder?.save();
     const segments = r.segments.map((s) => ({
       start: s.start,
       end: s.end,

@@ -50,7 +50,7 @@ const handlers: Handlers = {
     const t = await stream(0);
     activeProvider = t.provider;
     activeModel = t.modelName;
-    return { provider: activeProvider, modelName: activeModel };
+    return { provider: activeProvider, modelName: activeModel, warnings: [...(t.warnings ?? [])].map((w) => w.slice(0, 1000)).slice(0, 20) };
   },
   async push(p) {
     const t = await stream(p.stream);

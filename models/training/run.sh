@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The recipe, Kaldi/icefall style: numbered, resumable stages, each one command that logs to
 # logs/NN_name.log and skips finished work.
-#   bash models/training/run.sh --stage 0 --stop-stage 10
+#   bash models/training/run.sh --stage 0 --stop-stage 11
 set -euo pipefail
 cd "$(dirname "$0")"
 stage=0
-stop_stage=10
+stop_stage=11
 while [ $# -gt 0 ]; do
   case "$1" in
     --stage) stage=$2; shift 2 ;;
@@ -26,3 +26,4 @@ run 7 stages/07_export_teacher.py              # -> models/teacher/teacher.onnx 
 run 8 stages/08_teacher_targets.py             # teacher top-k posteriors + 1-best for every cached copy (the student's targets)
 run 9 stages/09_train_student.py               # student rows a-e side by side (KD from the teacher)
 run 10 stages/10_export_student.py --row d     # -> models/student/student.onnx (streaming)
+run 11 stages/11_adaptation_sets.py           # adaptation benchmark scenarios (speaker, TTS voice, reverberant room) -> data/adapt_sets/

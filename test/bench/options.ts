@@ -3,7 +3,7 @@
 export const MODEL_NAMES = ['student', 'teacher', 'fixture', 'pocketsphinx'] as const;
 export type SystemName = (typeof MODEL_NAMES)[number];
 
-export const SECTION_NAMES = ['accuracy', 'decoder', 'long', 'app', 'placeholders'] as const;
+export const SECTION_NAMES = ['accuracy', 'decoder', 'long', 'app', 'adapt', 'placeholders'] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
 export interface BenchOptions {
@@ -24,6 +24,14 @@ export interface BenchOptions {
   appAudioMinutes: number;
   /** App section: wall-clock budget of that run in minutes (default 8). */
   appWallMinutes: number;
+  /** Adaptation section: the student ONNX (its .safetensors beside it) instead of models/student/student.onnx; for checking the harness. */
+  adaptStudent: string | null;
+  /** Adaptation section: the teacher ONNX instead of models/teacher/teacher.onnx. */
+  adaptTeacher: string | null;
+  /** Adaptation section: the folder of scenario sets instead of models/training/data/adapt_sets (stage 11). */
+  adaptSets: string | null;
+  /** Adaptation section: the job's own held-out check decodes greedily (`hushscribe adapt --no-lm`), not with the LM as the product does. */
+  adaptNoLm: boolean;
   keepTemp: boolean;
   /** The arguments as given, recorded in the report. */
   argv: string[];
@@ -39,6 +47,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --sections a,b       sections to run: ${SECTION_NAMES.join(', ')} (default: all; a subset is written to test/bench/out/, not BENCHMARKS.md)
   --app-audio-minutes N  audio of the app's accelerated memory run (default 120)
   --app-wall-minutes N   wall-clock budget of that run (default 8; less audio is extrapolated, and says so)
+  --adapt-student PATH   adaptation section: this student ONNX (.safetensors beside it) instead of models/student/student.onnx
+  --adapt-teacher PATH   adaptation section: this teacher ONNX instead of models/teacher/teacher.onnx
+  --adapt-sets DIR       adaptation section: scenario sets (default models/training/data/adapt_sets, built by recipe stage 11)
+  --adapt-no-lm          adaptation section: the job's held-out check decodes greedily (hushscribe adapt --no-lm), not with the LM
   --keep-temp          keep the temporary folder (converted audio, per-utterance results, logs)`;
 
 export class UsageError extends Error {}
@@ -54,7 +66,7 @@ function positiveInt(name: string, value: string): number {
 }
 
 export function parseOptions(argv: string[]): BenchOptions {
-  const opts: BenchOptions = { sections: null, appAudioMinutes: 120, appWallMinutes: 8, sets: null, models: [...MODEL_NAMES], quick: false, limit: null, longMinutes: 120, decoderSentences: 300, keepTemp: false, argv };
+  const opts: BenchOptions = { sections: null, appAudioMinutes: 120, appWallMinutes: 8, adaptStudent: null, adaptTeacher: null, adaptSets: null, adaptNoLm: false, sets: null, models: [...MODEL_NAMES], quick: false, limit: null, longMinutes: 120, decoderSentences: 300, keepTemp: false, argv };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].startsWith('--') ? (argv[i].slice(2).split('=', 2) as [string, string | undefined]) : ['', undefined];
     const value = (): string => {
@@ -80,6 +92,10 @@ export function parseOptions(argv: string[]): BenchOptions {
       }
       case 'app-audio-minutes': opts.appAudioMinutes = positiveInt(name, value()); break;
       case 'app-wall-minutes': opts.appWallMinutes = positiveInt(name, value()); break;
+      case 'adapt-student': opts.adaptStudent = value(); break;
+      case 'adapt-teacher': opts.adaptTeacher = value(); break;
+      case 'adapt-sets': opts.adaptSets = value(); break;
+      case 'adapt-no-lm': opts.adaptNoLm = true; break;
       case 'quick': opts.quick = true; break;
       case 'limit': opts.limit = positiveInt(name, value()); break;
       case 'long-minutes': opts.longMinutes = positiveInt(name, value()); break;

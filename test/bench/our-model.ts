@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import type { EvalReport } from '../../electron/core/eval/evaluate.js';
 import { LM_PATH, NAMED_MODELS } from '../../electron/core/transcribe/model-paths.js';
 import type { DevSet } from './dev-sets.js';
-import { failureOf, runMeasured } from './measure.js';
+import { failureOf, runMeasured, type Measured } from './measure.js';
 import { CLI, REPO } from './paths.js';
 import { failed, type SetResult } from './results.js';
 
@@ -31,14 +31,29 @@ export function onnxSizeBytes(path: string): number {
 
 export const lmSizeBytes = (): number => (existsSync(LM_PATH) ? statSync(LM_PATH).size : 0);
 
-export async function runOurModel(model: OurModel, lm: boolean, set: DevSet, tmp: string): Promise<SetResult> {
-  const out = join(tmp, `${model}-${lm ? 'lm' : 'greedy'}-${set.name}.json`);
-  const args = [CLI, 'eval', set.manifest, '--model', model, '--provider', 'cpu', '--threads', '1', '--quiet', '--out', out];
+/** One `hushscribe eval` run: its report, or why it failed. */
+export type EvalRun = { ok: true; report: EvalReport; measured: Measured } | { ok: false; error: string };
+
+/**
+ * `hushscribe eval` as a measured child process (CPU provider, one thread), its --out JSON read
+ * back. `model` is a named model or a path; `profile` an adaptation profile name, found in the
+ * profiles dir that `env` names (HUSHSCRIBE_PROFILES).
+ */
+export async function runEvalCli(manifest: string, model: string, lm: boolean, out: string, opts: { profile?: string; env?: NodeJS.ProcessEnv } = {}): Promise<EvalRun> {
+  const args = [CLI, 'eval', manifest, '--model', model, '--provider', 'cpu', '--threads', '1', '--quiet', '--out', out];
   if (!lm) args.push('--no-lm');
-  const m = await runMeasured(process.execPath, args, { cwd: REPO });
-  if (m.code !== 0) return failed(set.name, failureOf(m));
+  if (opts.profile) args.push('--profile', opts.profile);
+  const m = await runMeasured(process.execPath, args, { cwd: REPO, env: opts.env });
+  if (m.code !== 0) return { ok: false, error: failureOf(m) };
   const report = JSON.parse(await readFile(out, 'utf8')) as EvalReport;
-  if (report.provider !== 'cpu') return failed(set.name, `ran on ${report.provider}, not cpu`);
+  if (report.provider !== 'cpu') return { ok: false, error: `ran on ${report.provider}, not cpu` };
+  return { ok: true, report, measured: m };
+}
+
+export async function runOurModel(model: OurModel, lm: boolean, set: DevSet, tmp: string): Promise<SetResult> {
+  const r = await runEvalCli(set.manifest, model, lm, join(tmp, `${model}-${lm ? 'lm' : 'greedy'}-${set.name}.json`));
+  if (!r.ok) return failed(set.name, r.error);
+  const { report, measured: m } = r;
   return {
     set: set.name,
     ok: true,

@@ -23,6 +23,10 @@ export function renderReport({ opts, machine, loadAtEnd, minutes, sections }: Re
     opts.sections ? `--sections ${opts.sections.join(',')}` : '',
     opts.appAudioMinutes !== 120 ? `--app-audio-minutes ${opts.appAudioMinutes}` : '',
     opts.appWallMinutes !== 8 ? `--app-wall-minutes ${opts.appWallMinutes}` : '',
+    opts.adaptStudent ? `--adapt-student ${opts.adaptStudent}` : '',
+    opts.adaptTeacher ? `--adapt-teacher ${opts.adaptTeacher}` : '',
+    opts.adaptSets ? `--adapt-sets ${opts.adaptSets}` : '',
+    opts.adaptNoLm ? '--adapt-no-lm' : '',
   ].filter(Boolean);
   const targets = sections.flatMap((s) => s.targets);
   const parts = [

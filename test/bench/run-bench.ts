@@ -5,8 +5,8 @@
  *
  * Sections: 1 accuracy and speed on the dev sets (our models and pocketsphinx), 2 features +
  * LM beam search speed, 3 long audio, 4 the app in browser mode (latency, frame rate, memory),
- * 5 placeholders. Each measured system runs as a child process, one after another, with one
- * thread. `--sections a,b` runs a subset and writes it to test/bench/out/ instead of BENCHMARKS.md.
+ * 5 speaker and room adaptation (issue 5), 6 placeholders. Each measured system runs as a child
+ * process, one after another, with one thread. `--sections a,b` runs a subset and writes it to test/bench/out/ instead of BENCHMARKS.md.
  * See test/bench/README.md.
  */
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
@@ -18,6 +18,7 @@ import { parseOptions, USAGE, UsageError, type BenchOptions, type SectionName } 
 import { BENCHMARKS_MD, repoPath } from './paths.js';
 import { renderReport } from './report.js';
 import { accuracySection } from './sections/accuracy.js';
+import { ADAPT_TITLE, adaptationSection } from './sections/adaptation.js';
 import { APP_TITLE, appSection } from './sections/app.js';
 import { decoderSpeedSection } from './sections/decoder-speed.js';
 import { longAudioSection } from './sections/long-audio.js';
@@ -73,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
     if (wanted('decoder')) sections.push(await guarded('2. Runtime: features + LM beam search, no acoustic model', () => decoderSpeedSection(ctx)));
     if (wanted('long')) sections.push(await guarded('3. Long audio', () => longAudioSection(ctx)));
     if (wanted('app')) sections.push(await guarded(APP_TITLE, () => appSection(ctx, { audioMinutes: opts.appAudioMinutes, wallMinutes: opts.appWallMinutes })));
+    if (wanted('adapt')) sections.push(await guarded(ADAPT_TITLE, () => adaptationSection(ctx)));
     if (wanted('placeholders')) sections.push(placeholdersSection());
   } finally {
     if (opts.keepTemp) log(`kept ${tmp}`);

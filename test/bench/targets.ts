@@ -25,4 +25,12 @@ export const TARGETS = {
   appFpsTolerance: 0.95,
   /** App: RSS of the host and of the transcriber worker at 2 h of recording at most this many times their RSS after warm-up. */
   appRssGrowth: 1.2,
+  /** Adaptation (issue 5): relative WER reduction of student + LM against ground truth after adapting to a reverberant room… */
+  adaptRoomRelWerReduction: 0.1,
+  /** …and to a single speaker. */
+  adaptSpeakerRelWerReduction: 0.05,
+  /** Adaptation: `hushscribe adapt` on this many minutes of audio… */
+  adaptAudioMinutes: 10,
+  /** …finishes within this many minutes on the benchmark machine (one thread). */
+  adaptWallMinutes: 5,
 } as const;

@@ -13,6 +13,9 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import WebSocket from 'ws';
+import { GATE_PARAMS, type GateParam } from '../../electron/core/adapt/gates.js';
+import { saveProfile } from '../../electron/core/adapt/profile-store.js';
+import type { F32Tensor } from '../../electron/core/adapt/safetensors.js';
 import type { EventChannel, EventOf, RequestChannel, RequestOf, ResponseOf } from '../../electron/core/contract/channels.js';
 import { ensureRendererBuilt, freePort, launchChromium, ROOT, shot, speechFixture, startHost, tempDataDir, waitFor, type Host, openAndSettle } from './harness.js';
 
@@ -212,4 +215,63 @@ test('the adaptation pane explains itself, is off by default, and says why it ca
   }
   const profiles = await wire.request('adapt.profiles', {});
   assert.deepEqual(profiles, { profiles: [], active: '' });
+});
+
+test('profiles are listed, applied globally or to one recording, reverted and deleted; one that does not fit the model is ignored with a visible warning', async (t) => {
+  if (!transcribing) {
+    t.skip('no model loads here (not even the digits fixture): nothing to apply a profile to');
+    return;
+  }
+  // A well-formed profile made for another model: the digits fixture has no gates to patch.
+  const gates = new Map<GateParam, F32Tensor>(GATE_PARAMS.map((n) => [n, { shape: n.endsWith('weight') ? [4, 4, 1] : [4], data: new Float32Array(n.endsWith('weight') ? 16 : 4) }]));
+  const profiles = path.join(dataDir, 'profiles');
+  await saveProfile({
+    name: 'Board room', baseModelVersion: 'student-hdnn-other', baseModelSha256: 'a'.repeat(64), createdAt: '2026-01-01T00:00:00.000Z',
+    sources: [{ id: 's', audio: '/x.wav', seconds: 60 }],
+    gain: { werBefore: 30, werAfter: 25, holdoutWords: 40, holdoutSeconds: 12, trainSeconds: 48, speechSeconds: 55 },
+  }, gates, profiles);
+  const warning = /profile 'Board room' ignored: .*using the base model/;
+
+  // Listed in the pane; applying it globally reloads the engine, which warns and runs the base model.
+  await page.getByTestId('nav-library').click();
+  await page.getByTestId('nav-settings').click();
+  if (!(await page.getByTestId('adapt-enabled').isChecked())) await page.getByTestId('adapt-enabled').check();
+  const item = page.locator('[data-testid="adapt-profile"][data-name="Board room"]');
+  await item.waitFor({ timeout: 10_000 });
+  assert.match(await item.innerText(), /WER 30\.0% → 25\.0%/);
+  await item.getByTestId('adapt-apply').click();
+  await waitFor(async () => /profile 'Board room'/.test(await page.getByTestId('adapt-active').innerText()), 'the pane to show the profile in use');
+  const header = page.getByTestId('transcriber-warning');
+  await header.waitFor({ timeout: 30_000 });
+  assert.match(await header.innerText(), warning);
+  assert.match(await page.getByTestId('adapt-profile-warning').innerText(), warning);
+  assert.equal(await page.getByTestId('transcriber-status').getAttribute('data-state'), 'ready', 'the base model still transcribes');
+  assert.equal((await wire.request('settings.get', {})).adaptProfile, 'Board room');
+
+  // Reverted: the base model, no warning.
+  await page.getByTestId('adapt-revert').click();
+  await waitFor(async () => /base model/.test(await page.getByTestId('adapt-active').innerText()), 'the pane to show the base model');
+  await waitFor(async () => (await header.count()) === 0, 'the warning to clear');
+  assert.equal((await wire.request('settings.get', {})).adaptProfile, '');
+
+  // Per session: this recording only, then back to the global choice (the base model).
+  await page.getByTestId('nav-record').click();
+  await page.getByTestId('record-profile').selectOption('Board room');
+  await page.getByTestId('record-start').click();
+  await page.getByTestId('record-stop').waitFor();
+  await waitFor(async () => (await header.count()) > 0 && warning.test(await header.innerText()), 'the session profile to be loaded (and warned about)');
+  await page.waitForTimeout(1500);
+  await page.getByTestId('record-stop').click();
+  await page.getByTestId('record-start').waitFor();
+  const recorded = await waitFor(async () => (await wire.request('library.list', {})).find((m) => m.profile === 'Board room' && m.state === 'done'), 'the session to record its profile');
+  await waitFor(async () => (await header.count()) === 0, 'the engine to go back to the global choice after the recording');
+  assert.equal((await wire.request('settings.get', {})).adaptProfile, '', 'the global setting was not touched');
+  await wire.request('library.delete', { sessionId: recorded.id });
+
+  // Deleted from the pane: gone from the list and from disk.
+  await page.getByTestId('nav-settings').click();
+  await page.locator('[data-testid="adapt-profile"][data-name="Board room"]').getByTestId('adapt-delete').click();
+  await waitFor(async () => (await page.getByTestId('adapt-profile').count()) === 0, 'the profile to leave the list');
+  assert.deepEqual(await wire.request('adapt.profiles', {}), { profiles: [], active: '' });
+  assert.deepEqual(fs.readdirSync(profiles), []);
 });

@@ -37,7 +37,8 @@ import { HdnnModel, studentWeightsFrom, type StudentWeights } from './hdnn.js';
 import { splitHoldout, speechFrames, type Piece } from './holdout.js';
 import { readInitializer } from './onnx-initializers.js';
 import { checkProfileName, profilesDir, saveProfile, type Profile, type ProfileMeta } from './profile-store.js';
-import { fileTeacherPassStore, runWhole, teacherPassKey, type TeacherPassStore } from './passes.js';
+import { runWhole } from './passes.js';
+import { fileTeacherPassStore, teacherPassKey, type TeacherPassStore } from './teacher-pass-store.js';
 import { readSafetensors } from './safetensors.js';
 import { loadTf } from './tf.js';
 

@@ -3,4 +3,4 @@ export { adaptToProfile, checkAdaptModels, DEFAULT_TRAINING, type AdaptOptions, 
 export { applyProfile, profilePatch, type ProfileApplication } from './apply.js';
 export { AdaptCancelled, AdaptError, ProfileError } from './errors.js';
 export { checkProfileName, deleteProfile, listProfiles, profilesDir, readProfile, type Profile, type ProfileGain, type ProfileMeta, type ProfileSource } from './profile-store.js';
-export { fileTeacherPassStore, type TeacherPassStore } from './passes.js';
+export { fileTeacherPassStore, forgetTeacherPasses, teacherPassRecorder, type TeacherPassStore } from './teacher-pass-store.js';

@@ -56,11 +56,15 @@ export function profilesDir(): string {
   return process.env.HUSHSCRIBE_PROFILES || join(homedir(), '.hushscribe', 'profiles');
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+// People name profiles "Board room" or "Zoë": any letters, digits and inner spaces. The name is
+// also the file-name stem, so no separators, and no trailing space or dot (Windows drops them).
+const NAME = /^[\p{L}\p{N}](?:[\p{L}\p{N} ._-]{0,62}[\p{L}\p{N}_-])?$/u;
 
-/** A profile name is a plain file-name stem: letters, digits, '.', '_' and '-', at most 64. */
+/** A profile name is a file-name stem: 1-64 letters, digits, spaces, '.', '_' and '-', starting with a letter or digit. */
 export function checkProfileName(name: string): string {
-  if (!NAME.test(name) || name.endsWith(PROFILE_SUFFIX)) throw new HushError('usage', `profile name '${name}' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+  if (!NAME.test(name) || name.endsWith(PROFILE_SUFFIX)) {
+    throw new HushError('usage', `profile name '${name}' must be 1-64 letters, digits, spaces, '.', '_' or '-', starting with a letter or digit and not ending in a space or '.'`);
+  }
   return name;
 }
 

@@ -60,6 +60,8 @@ export const SessionMetaSchema = s.object({
   channels: s.array(ChannelSchema, { max: 2 }),
   /** Where the audio came from for imports (file name). */
   source: s.optional(s.string({ max: 500 })),
+  /** The adaptation profile this session was transcribed live with; absent: the base model. */
+  profile: s.optional(s.string({ max: 64 })),
 });
 
 /** 'auto': the student once built, else the teacher, else the digits fixture. */
@@ -175,7 +177,12 @@ export const requests = {
   'settings.get': { req: empty, res: SettingsSchema },
   'settings.set': { req: SettingsPatchSchema, res: SettingsSchema },
   'capture.start': {
-    req: s.object({ title: s.string({ max: 300 }), channels: s.array(ChannelSchema, { max: 2 }) }),
+    req: s.object({
+      title: s.string({ max: 300 }),
+      channels: s.array(ChannelSchema, { max: 2 }),
+      /** Adaptation profile for this session only ('' = the base model); absent: the one applied globally. */
+      profile: s.optional(s.string({ max: 64 })),
+    }),
     res: SessionMetaSchema,
   },
   'capture.pause': { req: empty, res: CaptureStateSchema },
@@ -278,7 +285,8 @@ export const workerRequests = {
       /** Adaptation profile name applied at load. */
       profile: s.optional(s.string({ max: 64 })),
     }),
-    res: s.object({ provider: s.string(), modelName: s.string() }),
+    /** warnings: load problems the user must see, e.g. an adaptation profile that was ignored (the base model runs). */
+    res: s.object({ provider: s.string(), modelName: s.string(), warnings: s.array(s.string({ max: 1000 }), { max: 20 }) }),
   },
   /** 16 kHz mono Int16 little-endian PCM for one stream; times in the update are stream-relative. */
   push: {

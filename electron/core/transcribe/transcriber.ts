@@ -15,6 +15,8 @@ export interface PipelineOptions extends TranscriberOptions {
   pauseFrames?: number;
   /** Overrides of the tuned decoder params (LM weight sweeps). */
   decoder?: Partial<DecoderParams>;
+  /** Sees each block of acoustic log-probs, in order: the high-accuracy pass keeps the teacher's for adaptation to reuse. */
+  onLogprobs?: (block: LogProbBlock) => void;
 }
 
 function segmentOf(words: Word[]): Segment | null {
@@ -38,6 +40,7 @@ export class Pipeline implements StreamingTranscriber {
     private readonly decoder: StreamDecoder,
     readonly modelName: string,
     pauseFrames: number,
+    private readonly tap?: (block: LogProbBlock) => void,
   ) {
     this.endpointer = new Endpointer(pauseFrames);
   }
@@ -48,7 +51,7 @@ export class Pipeline implements StreamingTranscriber {
     const model = await loadModel(resolveModelPath(choice), { provider: opts.provider ?? 'auto', threads: opts.threads ?? 1, patch });
     const decoder = createDecoder({ lm: opts.lm ?? true, params: opts.decoder });
     const name = `${choice}:${model.info.version}${model.patchedAs ? `+${model.patchedAs}` : ''}`;
-    return new Pipeline(model, createRunner(model, opts.window), decoder, name, opts.pauseFrames ?? 30);
+    return new Pipeline(model, createRunner(model, opts.window), decoder, name, opts.pauseFrames ?? 30, opts.onLogprobs);
   }
 
   get provider(): string {
@@ -62,11 +65,13 @@ export class Pipeline implements StreamingTranscriber {
 
   async push(samples: Float32Array): Promise<TranscriptUpdate> {
     const logprobs = await this.runner.push(this.extractor.push(samples));
+    this.tap?.(logprobs);
     return this.consume(logprobs, false);
   }
 
   async finish(): Promise<TranscriptUpdate> {
     const logprobs = await this.runner.finish();
+    this.tap?.(logprobs);
     const update = this.consume(logprobs, true);
     this.extractor.reset();
     this.runner.reset();

@@ -8,6 +8,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import type { AdaptProgressEvent, AudioChannel, EventChannel, EventOf, JobEventOf, SessionMeta, Settings, StoredSegment, TranscriberStatus, WirePayloadSegment } from '../../core/contract/channels.js';
 import { RemoteError } from '../../core/contract/rpc.js';
+import { forgetTeacherPasses } from '../../core/adapt/teacher-pass-store.js';
 import { checkProfileName, deleteProfile, listProfiles, readProfile } from '../../core/adapt/profile-store.js';
 import { mergeHighAccuracy } from '../../core/library/high-accuracy.js';
 import { wavSampleCount } from '../../core/recording/wav.js';
@@ -124,10 +125,15 @@ export class HushService {
     return this.settings.get().storageDir;
   }
 
+  /**
+   * The live engine. A recording keeps the profile it started with (its own, or the global one at
+   * the time), so changing the global profile mid-meeting takes effect from the next recording.
+   */
   private engineConfig(): EngineConfig | null {
     const s = this.settings.get();
     if (s.recordOnly) return null;
-    return { model: s.model, provider: providerFor(s.provider), lm: true, threads: 1, ...(s.adaptProfile ? { profile: s.adaptProfile } : {}) };
+    const profile = this.capture ? (this.capture.meta.profile ?? '') : s.adaptProfile;
+    return { model: s.model, provider: providerFor(s.provider), lm: true, threads: 1, ...(profile ? { profile } : {}) };
   }
 
   private captureState(): EventOf<'capture.state'> {
@@ -192,15 +198,17 @@ export class HushService {
         }
         return next;
       },
-      'capture.start': async ({ title, channels }) => {
+      'capture.start': async ({ title, channels, profile: asked }) => {
         if (this.capture) throw new CaptureError('a recording is already running');
+        if (asked) checkProfileName(asked);
         const chans: AudioChannel[] = channels.length ? [...new Set(channels)].sort() : [0];
-        const meta: SessionMeta = { id: newSessionId(), title: title.trim() || 'Untitled meeting', createdAt: Date.now(), durationS: 0, state: 'recording', channels: chans };
+        const profile = asked ?? this.settings.get().adaptProfile;
+        const meta: SessionMeta = { id: newSessionId(), title: title.trim() || 'Untitled meeting', createdAt: Date.now(), durationS: 0, state: 'recording', channels: chans, ...(profile ? { profile } : {}) };
         this.capture = new CaptureSession(this.store, meta);
         const engine = this.engineConfig();
-        // A model may have been built since the last try: retry an unavailable engine, without waiting.
-        const st = this.transcriber.currentStatus.state;
-        if (engine && (st === 'unavailable' || st === 'error')) void this.transcriber.configure(engine);
+        // Switches to this session's profile; also retries an engine that was unavailable (a model
+        // may have been built since), without waiting. The same healthy engine is left as it is.
+        if (engine) void this.transcriber.configure(engine);
         if (engine) for (const ch of chans) this.feed(meta, ch, 0);
         log.info(`recording ${meta.id} (${chans.length} channel${chans.length > 1 ? 's' : ''})`);
         this.emit('capture.state', this.captureState());
@@ -228,6 +236,8 @@ export class HushService {
         const meta = c.stop();
         this.emit('capture.state', this.captureState());
         void this.finishFeeds(meta).then(() => {
+          // Back to the global profile once this session's own has transcribed its last words.
+          if (!this.capture) void this.transcriber.configure(this.engineConfig());
           this.emit('library.changed', { sessionIds: [meta.id] });
           if (this.settings.get().highAccuracyPass && this.engineConfig() && this.teacherInstalled()) this.startHighAccuracy(meta.id, 'teacher');
         });
@@ -246,6 +256,10 @@ export class HushService {
       },
       'library.delete': async ({ sessionId }) => {
         if (this.capture?.id === sessionId) throw new CaptureError('stop the recording before deleting it');
+        if (this.store.exists(sessionId)) {
+          const meta = this.store.readMeta(sessionId);
+          for (const ch of meta.channels) await forgetTeacherPasses(this.store.wavPath(sessionId, ch));
+        }
         return { deleted: this.store.delete(sessionId) };
       },
       'library.saveSegments': async ({ sessionId, segments }) => {

@@ -105,10 +105,11 @@ export class TranscriberHost {
   private async ensureWorker(): Promise<void> {
     if (this.link || this.restartTimer) return;
     if (this.starting) return this.starting;
-    this.starting = this.startWorker().finally(() => {
-      this.starting = null;
+    const starting = this.startWorker().finally(() => {
+      if (this.starting === starting) this.starting = null;
     });
-    return this.starting;
+    this.starting = starting;
+    return starting;
   }
 
   private async startWorker(): Promise<void> {
@@ -135,7 +136,8 @@ export class TranscriberHost {
     try {
       const res = await this.call('init', { ...this.config });
       if (gen !== this.generation) return;
-      this.setStatus({ state: 'ready', message: '', provider: res.provider, model: res.modelName });
+      // A ready engine can still carry a warning (an ignored profile): the message is how the UI shows it.
+      this.setStatus({ state: 'ready', message: res.warnings.join('; ').slice(0, 1000), provider: res.provider, model: res.modelName });
       if (this.healthyTimer) clearTimeout(this.healthyTimer);
       this.healthyTimer = setTimeout(() => (this.restarts = 0), 30_000);
       this.healthyTimer.unref();
@@ -311,6 +313,8 @@ export class TranscriberHost {
   private killWorker(): void {
     this.stopping = true;
     this.generation++;
+    // A start still in flight belongs to the old generation: the next ensureWorker must not wait on it.
+    this.starting = null;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
     this.peer?.close();

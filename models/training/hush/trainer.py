@@ -115,33 +115,30 @@ def dev_wer(model, banks, featurize, device):
 
 
 class Budget:
-    """Cosine schedule over a number of steps fixed from the measured step time and the budget."""
+    """Cosine learning-rate schedule over the wall-clock budget, or max_steps if that ends first.
 
-    def __init__(self, seconds, max_steps, warmup=0.08, provisional=2000):
-        self.seconds, self.max_steps, self.warmup = seconds, max_steps, warmup
-        # Until the step time is measured, assume a modest run: sizing the warm-up from
-        # max_steps kept the learning rate near zero for the whole calibration window.
-        self.total = min(max_steps, provisional)
-        self.t0 = time.time()
+    Progress is measured in elapsed training time, not in a step count fixed at the start: on a
+    shared 2-core machine the step time can triple when other work runs, and a step-sized
+    schedule then hits the wall-clock stop before it has annealed. Elapsed time is checkpointed,
+    so a resumed run continues the same curve. min_steps keeps a slow run from ending before
+    CTC has left its blank plateau.
+    """
 
-    def observe(self, step, elapsed, min_steps=0):
-        """Call after every step. Between steps 50 and 150 (past warm-up: kernel selection and
-        caches make the first steps slow) it measures the step rate, then sizes the schedule to
-        what fits the rest of the budget. Returns True on the step it calibrated."""
-        if step == 50:
-            self._t50 = elapsed
-        if step != 150 or not hasattr(self, "_t50"):
-            return False
-        rate = 100 / max(elapsed - self._t50, 1e-6)
-        self.total = min(self.max_steps, max(min_steps, int(150 + rate * 0.95 * (self.seconds - elapsed))))
-        return True
+    def __init__(self, seconds, max_steps, warmup=0.08, min_steps=0):
+        self.seconds, self.max_steps, self.warmup, self.min_steps = seconds, max_steps, warmup, min_steps
 
-    def lr(self, step, peak):
-        frac = step / max(self.total, 1)
-        return peak * min(1.0, frac / self.warmup) * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0)))
+    def progress(self, step, elapsed):
+        p = max(elapsed / max(self.seconds, 1e-9), step / max(self.max_steps, 1))
+        if self.min_steps:
+            p = min(p, step / self.min_steps)
+        return p
 
-    def over(self, step):
-        return step >= self.total
+    def lr(self, step, elapsed, peak):
+        p = self.progress(step, elapsed)
+        return peak * min(1.0, p / self.warmup) * 0.5 * (1 + math.cos(math.pi * min(p, 1.0)))
+
+    def over(self, step, elapsed):
+        return self.progress(step, elapsed) >= 1.0
 
 
 def targets_of(texts, idx):

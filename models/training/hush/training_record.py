@@ -45,8 +45,28 @@ def summarise(history, row=None):
     return out
 
 
-def write(path, history_path, row=None, extra=None):
+def chain(record, earlier):
+    """Totals over a warm-started chain of runs: `earlier` lists the runs this one was initialised
+    from (oldest first: exp, steps, hours_seen, wall_minutes, what), for checkpoints that predate
+    the lineage in history.json. Epochs are dropped: the runs' epochs differ in size."""
+    if not earlier:
+        return record
+    this = {"exp": record.get("exp", "this run"), "steps": record["steps"], "hours_seen": record["hours_seen"], "wall_minutes": record["wall_minutes"]}
+    runs = [*earlier, this]
+    out = {k: v for k, v in record.items() if k != "epochs"}
+    out.update(runs=runs, hours_seen=round(sum(r["hours_seen"] for r in runs), 2), steps=sum(r["steps"] for r in runs),
+               wall_minutes=round(sum(r["wall_minutes"] for r in runs), 1))
+    return out
+
+
+def runs(record):
+    """The chain of runs behind a record, oldest first: what a warm-start file carries forward."""
+    return record.get("runs") or [{k: record.get(k) for k in ("exp", "steps", "hours_seen", "wall_minutes")}]
+
+
+def write(path, history_path, row=None, extra=None, earlier=None):
     history = json.loads(Path(history_path).read_text()) if Path(history_path).exists() else {}
-    record = {**summarise(history, row), **(extra or {})}
+    record = chain({"exp": Path(history_path).parent.name, **summarise(history, row)}, earlier or [])
+    record.update(extra or {})
     Path(path).write_text(json.dumps(record, indent=2) + "\n")
     return record

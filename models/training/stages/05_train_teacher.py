@@ -34,15 +34,17 @@ def parse():
     p.add_argument("--layers", type=int, default=None, help="default: 16 (sepconv) / 8 (conformer)")
     p.add_argument("--d", type=int, default=None, help="default: 512 (sepconv) / 256 (conformer)")
     p.add_argument("--ff", type=int, default=896, help="Conformer feed-forward width")
-    p.add_argument("--kernel", type=int, default=11, help="sepconv depthwise kernel (20 ms frames)")
+    p.add_argument("--kernel", type=int, default=11, help="sepconv depthwise kernel (in block steps: 20 ms, or 40 ms with --stride 2)")
+    p.add_argument("--stride", type=int, default=1, choices=[1, 2], help="sepconv: 2 runs the blocks at 40 ms and emits two 20 ms frames per step (half the compute)")
     p.add_argument("--time-masks", type=int, default=4, help="SpecAugment time masks per utterance (fewer while the model still underfits)")
-    p.add_argument("--init", default=None, help="start from this checkpoint's weights and architecture (self-training round 2)")
+    p.add_argument("--init", default=None, help="start from this checkpoint's weights and architecture: a best.pt, or the committed "
+                   "models/teacher/warm-start.pt that carries training across sessions (self-training round 2)")
     return p.parse_args()
 
 
 def teacher_config(args):
     if args.arch == "sepconv":
-        return dict(d=args.d or 512, layers=args.layers or 16, kernel=args.kernel)
+        return dict(d=args.d or 512, layers=args.layers or 16, kernel=args.kernel, stride=args.stride)
     return dict(d=args.d or 256, layers=args.layers or 8, ff=args.ff)
 
 
@@ -66,7 +68,7 @@ def main():
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-2, betas=(0.9, 0.98))
     batch_seconds = args.batch_seconds or (400 if device.type == "cuda" else 60)
     steps_per_epoch = len(epoch_batches(source, batch_seconds, 0, args.seed))
-    budget = Budget(args.budget_min * 60, steps_per_epoch * args.max_epochs)
+    budget = Budget(args.budget_min * 60, steps_per_epoch * args.max_epochs, min_steps=args.min_steps)
     state = {"epoch": 0, "step": 0, "history": [], "best": None, "elapsed": 0.0}
     ckpt = exp / "last.pt"
     if ckpt.exists():
@@ -74,7 +76,6 @@ def main():
         model.load_state_dict(saved["model"])
         opt.load_state_dict(saved["opt"])
         state = saved["state"]
-        budget.total = saved["budget_total"]
         log.info("resumed at epoch %d step %d", state["epoch"], state["step"])
     elif init is not None:
         model.load_state_dict(init["model"])
@@ -83,16 +84,15 @@ def main():
         mean, std = source.feature_stats()
         model.cmvn.set_stats(mean, std)
     t_start, last_save = time.time() - state["elapsed"], time.time()
-    while state["epoch"] < args.max_epochs and not budget.over(state["step"]):
+    while state["epoch"] < args.max_epochs and not budget.over(state["step"], state["elapsed"]):
         batches = epoch_batches(source, batch_seconds, state["epoch"], args.seed)
         t_epoch, loss_sum, frames_sum, seen_s = time.time(), 0.0, 0, 0.0
         for bi, idx in enumerate(batches):
-            if budget.over(state["step"]) or (time.time() - t_start > 1.1 * args.budget_min * 60 and state["step"] >= args.min_steps):
-                budget.total = min(budget.total, state["step"])  # hard wall-clock stop: a lent GPU must not overrun
+            if budget.over(state["step"], time.time() - t_start):
                 break
             step = state["step"]
             for g in opt.param_groups:
-                g["lr"] = budget.lr(step, args.lr)
+                g["lr"] = budget.lr(step, time.time() - t_start, args.lr)
             feats, frames, seconds = source.batch(idx, step)
             gen = torch.Generator(device=device)
             gen.manual_seed(step)
@@ -109,13 +109,11 @@ def main():
             loss_sum += loss.item() * len(idx)
             frames_sum += len(idx)
             seen_s += seconds
-            if budget.observe(state["step"], time.time() - t_start, args.min_steps):
-                log.info("calibrated schedule: %d steps in the %.0f min budget (%d per epoch)", budget.total, args.budget_min, len(batches))
             if bi % 50 == 0:
                 log.info("epoch %d step %d loss %.3f lr %.2e %.0fs", state["epoch"], state["step"], loss.item(), opt.param_groups[0]["lr"], time.time() - t_start)
             if time.time() - last_save > 180:
                 state["elapsed"] = time.time() - t_start
-                save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), state=state, budget_total=budget.total, config=config)
+                save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), state=state, config=config)
                 last_save = time.time()
         wers = dev_wer(model, dev_banks, featurize, device)
         entry = {"epoch": state["epoch"], "step": state["step"], "loss": loss_sum / max(frames_sum, 1), "hours_seen": seen_s / 3600,
@@ -128,9 +126,9 @@ def main():
             torch.save({"model": model.state_dict(), "config": config, "epoch": state["epoch"], "dev": wers}, exp / "best.pt")
         state["epoch"] += 1
         state["elapsed"] = time.time() - t_start
-        save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), state=state, budget_total=budget.total, config=config)
+        save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), state=state, config=config)
         last_save = time.time()
-    write_json(exp / "history.json", {"sources_hours": source.sources_hours, "parameters": count_parameters(model), "device": str(device), "hardware": hardware(device), "features": args.features, "copies": args.copies,
+    write_json(exp / "history.json", {"init": args.init, "earlier_runs": (init or {}).get("runs", []), "sources_hours": source.sources_hours, "parameters": count_parameters(model), "device": str(device), "hardware": hardware(device), "features": args.features, "copies": args.copies,
                                       "real_repeats": args.real_repeats, "batch_seconds": batch_seconds, "lr": args.lr, "budget_min": args.budget_min,
                                       "history": state["history"], "best_mean_dev_wer": state["best"]})
     log.info("teacher training finished after %d epochs, %d steps", state["epoch"], state["step"])

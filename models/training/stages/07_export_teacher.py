@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Stage 07: export the best teacher checkpoint to models/teacher/teacher.onnx (fp16 weights, non-streaming, either architecture).
+"""Stage 07: export the best teacher checkpoint to models/teacher/teacher.onnx (fp16 weights, non-streaming, either architecture),
+with training.json and warm-start.pt (fp16 weights and the chain of runs, for stage 05 --init in a later session).
 
     /usr/bin/python3 models/training/stages/07_export_teacher.py [--checkpoint exp/teacher/best.pt]
 """
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -24,6 +26,8 @@ def main():
     p.add_argument("--checkpoint", default=str(stage.EXP / "teacher" / "best.pt"))
     p.add_argument("--version", default="teacher-sepconv-1")
     p.add_argument("--out", default=str(OUT), help="folder for teacher.onnx, parity/ and training.json (default models/teacher)")
+    p.add_argument("--earlier-runs", default=None,
+                   help="JSON list of the runs the checkpoint was warm-started from (exp, steps, hours_seen, wall_minutes, what), summed into training.json")
     args = p.parse_args()
     log = stage.setup("07_export_teacher")
     ckpt = Path(args.checkpoint)
@@ -48,9 +52,17 @@ def main():
     feats = LogMel()(torch.from_numpy(speech).unsqueeze(0))[0]
     feats = feats[: feats.shape[0] - feats.shape[0] % 2]
     save_parity_fixture(model, feats, out / "parity", "teacher")
-    record = training_record.write(out / "training.json", ckpt.parent / "history.json",
+    history_path = ckpt.parent / "history.json"
+    history = json.loads(history_path.read_text()) if history_path.exists() else {}
+    earlier = json.loads(Path(args.earlier_runs).read_text()) if args.earlier_runs else history.get("earlier_runs")
+    record = training_record.write(out / "training.json", history_path, earlier=earlier,
                                    extra={"parameters": count_parameters(model), "architecture": model.kind, "config": model.config})
     log.info("training record: %s", record)
+    # Sessions keep only what is committed: the next one warm-starts from these weights (stage 05
+    # --init) and inherits the chain of runs, so training.json keeps counting the whole lineage.
+    weights = {k: v.half() if v.is_floating_point() else v for k, v in model.state_dict().items()}
+    torch.save({"model": weights, "config": saved["config"], "epoch": saved.get("epoch"), "dev": saved.get("dev", {}),
+                "runs": training_record.runs(record)}, out / "warm-start.pt")
     log.info("exported %s (%.1f MB, %d parameters)", path, path.stat().st_size / 1e6, count_parameters(model))
     stage.mark_done(marker, key, path=str(path))
 

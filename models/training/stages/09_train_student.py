@@ -120,7 +120,7 @@ def main():
     opts = {r: torch.optim.AdamW(m.parameters(), lr=args.lr, weight_decay=1e-3) for r, m in students.items()}
     batch_seconds = args.batch_seconds or (600 if device.type == "cuda" else 60)
     steps_per_epoch = len(epoch_batches(source, batch_seconds, 0, args.seed))
-    budget = Budget(args.budget_min * 60, steps_per_epoch * args.max_epochs)
+    budget = Budget(args.budget_min * 60, steps_per_epoch * args.max_epochs, min_steps=args.min_steps)
     state = {"epoch": 0, "step": 0, "history": [], "elapsed": 0.0, "hours_seen": 0.0}
     ckpt = exp / "last.pt"
     if ckpt.exists():
@@ -128,16 +128,15 @@ def main():
         for r in students:
             students[r].load_state_dict(s["models"][r])
             opts[r].load_state_dict(s["opts"][r])
-        state, budget.total = s["state"], s["budget_total"]
+        state = s["state"]
         log.info("resumed at epoch %d step %d", state["epoch"], state["step"])
     t_start, last_save = time.time() - state["elapsed"], time.time()
     spike_gap = []
-    while state["epoch"] < args.max_epochs and not budget.over(state["step"]):
+    while state["epoch"] < args.max_epochs and not budget.over(state["step"], state["elapsed"]):
         batches = epoch_batches(source, batch_seconds, state["epoch"], args.seed)
         t_epoch = time.time()
         for bi, idx in enumerate(batches):
-            if budget.over(state["step"]) or (time.time() - t_start > 1.1 * args.budget_min * 60 and state["step"] >= args.min_steps):
-                budget.total = min(budget.total, state["step"])  # hard wall-clock stop: a lent GPU must not overrun
+            if budget.over(state["step"], time.time() - t_start):
                 break
             step = state["step"]
             feats, frames, seconds = source.batch(idx, step)
@@ -169,7 +168,7 @@ def main():
                 if cfg["seq_kd"]:
                     loss = loss + cfg["seq_kd"] * ctc_loss(s_logp, out_len, t_texts)
                 for g in opts[row].param_groups:
-                    g["lr"] = budget.lr(step, args.lr)
+                    g["lr"] = budget.lr(step, time.time() - t_start, args.lr)
                 opts[row].zero_grad(set_to_none=True)
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
@@ -178,13 +177,11 @@ def main():
                     spike_gap.append(spike_offset(s_logp.detach(), t_logp, out_len))
             state["step"] += 1
             state["hours_seen"] += seconds / 3600
-            if budget.observe(state["step"], time.time() - t_start, args.min_steps):
-                log.info("calibrated schedule: %d steps in %.0f min (%d per epoch)", budget.total, args.budget_min, len(batches))
             if bi % 50 == 0:
                 log.info("epoch %d step %d last loss(%s) %.3f %.0fs", state["epoch"], state["step"], row, loss.item(), time.time() - t_start)
             if time.time() - last_save > 180:
                 state["elapsed"] = time.time() - t_start
-                save_all(ckpt, students, opts, state, budget)
+                save_all(ckpt, students, opts, state)
                 last_save = time.time()
         entry = {"epoch": state["epoch"], "step": state["step"], "hours_seen": state["hours_seen"], "minutes": (time.time() - t_start) / 60,
                  "epoch_seconds": time.time() - t_epoch, "dev_greedy_wer": {r: dev_wer(m, dev_banks, featurize, device) for r, m in students.items()},
@@ -193,7 +190,7 @@ def main():
         log.info("epoch %d done: %s", state["epoch"], entry)
         state["epoch"] += 1
         state["elapsed"] = time.time() - t_start
-        save_all(ckpt, students, opts, state, budget)
+        save_all(ckpt, students, opts, state)
         last_save = time.time()
     for row, model in students.items():
         torch.save({"model": model.state_dict(), "config": model.config, "row": row, "losses": ROWS[row]}, exp / f"row_{row}.pt")
@@ -215,9 +212,9 @@ def spike_offset(student_logp, teacher_logp, out_len):
     return round(sum(gaps) / len(gaps), 2) if gaps else None
 
 
-def save_all(path, students, opts, state, budget):
+def save_all(path, students, opts, state):
     save_checkpoint(path, models={r: m.state_dict() for r, m in students.items()}, opts={r: o.state_dict() for r, o in opts.items()},
-                    state=state, budget_total=budget.total)
+                    state=state)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 /**
- * Section 5: placeholders for measurements that have no harness yet. Each is a function that
+ * Section 6: placeholders for measurements that have no harness yet. Each is a function that
  * says what it would measure and is skipped with a note while its inputs are missing. Nothing
  * here is a figure measured by this run unless it says so.
  */
@@ -8,7 +8,6 @@ import { repoPath } from '../paths.js';
 import type { SectionResult } from './types.js';
 
 const MODEL_CARD = repoPath('models/student/MODEL_CARD.md');
-const ADAPT_COMMAND = repoPath('electron/cli/commands/adapt.ts');
 
 /** The Markdown tables of a file, with the heading each sits under. */
 export function markdownTables(md: string): { heading: string; table: string }[] {
@@ -29,7 +28,7 @@ export function markdownTables(md: string): { heading: string; table: string }[]
   return tables;
 }
 
-/** 5a. Teacher/student experiments: the student's model card records them; quoted, not re-measured. */
+/** 6a. Teacher/student experiments: the student's model card records them; quoted, not re-measured. */
 export function teacherStudentSection(): string {
   if (!existsSync(MODEL_CARD)) return '_Skipped: models/student/MODEL_CARD.md does not exist yet (the student is not built). When it does, its experiment table is quoted here._';
   const tables = markdownTables(readFileSync(MODEL_CARD, 'utf8'));
@@ -41,20 +40,12 @@ export function teacherStudentSection(): string {
   ].join('\n\n');
 }
 
-/** 5b. Adaptation (issue 5): WER before/after `hushscribe adapt` on a speaker's held-out utterances. */
-export function adaptationSection(): string {
-  if (!existsSync(ADAPT_COMMAND)) return '_Skipped: `npx hushscribe adapt` is not implemented yet (issue 5; electron/cli/commands/adapt.ts is missing). Planned measurement: per dev speaker, adapt on part of their utterances (`--holdout 0.2`), then WER of the base and the adapted student on the held-out part, adaptation wall time and peak RSS._';
-  return '_Placeholder: `hushscribe adapt` exists, but this benchmark has no adaptation harness yet. Planned measurement: per dev speaker, adapt on part of their utterances (`--holdout 0.2`), then WER of the base and the adapted student on the held-out part, adaptation wall time and peak RSS._';
-}
-
 export function placeholdersSection(): SectionResult {
   return {
-    title: '5. Not yet measured',
+    title: '6. Not yet measured',
     body: [
-      '### 5a. Teacher and student experiments',
+      '### 6a. Teacher and student experiments',
       teacherStudentSection(),
-      '### 5b. Speaker adaptation (issue 5)',
-      adaptationSection(),
     ].join('\n\n'),
     targets: [],
   };

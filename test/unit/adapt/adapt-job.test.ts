@@ -7,7 +7,12 @@ import { describe, it } from 'node:test';
 import { adaptToProfile, type AdaptProgress } from '../../../electron/core/adapt/adapt-job.js';
 import { AdaptCancelled, AdaptError } from '../../../electron/core/adapt/errors.js';
 import { GATE_PARAMS } from '../../../electron/core/adapt/gates.js';
-import type { TeacherPassStore } from '../../../electron/core/adapt/passes.js';
+import { runWhole } from '../../../electron/core/adapt/passes.js';
+import { teacherPassRecorder, type TeacherPassStore } from '../../../electron/core/adapt/teacher-pass-store.js';
+import { decodeAudioFile } from '../../../electron/core/audio/index.js';
+import { extractLogMel } from '../../../electron/core/features/logmel.js';
+import { loadModel } from '../../../electron/core/inference/index.js';
+import { transcribeFile } from '../../../electron/core/transcribe/file.js';
 import { readProfile } from '../../../electron/core/adapt/profile-store.js';
 import { readManifest } from '../../../electron/core/eval/manifest.js';
 import { sharedPath } from '../../helpers/paths.js';
@@ -38,10 +43,10 @@ function hashTree(dir: string): Record<string, string> {
   return out;
 }
 
-function memoryStore(): TeacherPassStore & { gets: number; hits: number; puts: number } {
+function memoryStore(): TeacherPassStore & { gets: number; hits: number; puts: number; stored: Map<string, Float32Array> } {
   const m = new Map<string, Float32Array>();
   const s = {
-    gets: 0, hits: 0, puts: 0,
+    gets: 0, hits: 0, puts: 0, stored: m,
     async get(k: string) { s.gets++; const v = m.get(k) ?? null; if (v) s.hits++; return v; },
     async put(k: string, v: Float32Array) { s.puts++; m.set(k, v); },
   };
@@ -97,6 +102,33 @@ describe('adaptation job', () => {
     assert.equal(store.hits, 30);
     assert.equal(store.puts, 30);
     assert.ok(again.audioSeconds > 100);
+  });
+
+  it('reuses the teacher output that the high-accuracy pass kept for the same recording, instead of running the teacher again', async () => {
+    // Declared long so that every file is read; too little speech then ends the job before training.
+    const { manifest } = session(3, '100');
+    const rows = await readManifest(manifest);
+    const store = memoryStore();
+    for (const row of rows) {
+      const recorder = teacherPassRecorder(fx.teacher, row.audio, store);
+      await transcribeFile(row.audio, { model: fx.teacher, lm: false, provider: 'cpu', onLogprobs: recorder.tap });
+      await recorder.save();
+    }
+    assert.equal(store.puts, 3);
+    const profiles = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    await assert.rejects(adaptToProfile({ ...models, rows, name: 'reuse', profilesDir: profiles, teacherPasses: store }), /s of speech/);
+    assert.equal(store.hits, 3, 'every file found the pass kept for it');
+    assert.equal(store.puts, 3, 'and the teacher was not run again');
+    // What was kept is what the teacher gives on the whole file.
+    const teacher = await loadModel(fx.teacher, { provider: 'cpu' });
+    try {
+      const whole = await runWhole(teacher, extractLogMel(await decodeAudioFile(rows[0].audio)));
+      const kept = [...store.stored.values()][0];
+      assert.equal(kept.length, whole.length);
+      assert.ok(kept.every((v, i) => Math.abs(v - whole[i]) <= 1e-3));
+    } finally {
+      await teacher.session.release();
+    }
   });
 
   it('saves nothing, and says why, when adapting does not lower the held-out WER', async () => {

@@ -4,6 +4,11 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { sha256Hex } from '../../../electron/core/adapt/apply.js';
+import { GATE_PARAMS } from '../../../electron/core/adapt/gates.js';
+import { studentWeightsFrom } from '../../../electron/core/adapt/hdnn.js';
+import { saveProfile } from '../../../electron/core/adapt/profile-store.js';
+import { readSafetensors } from '../../../electron/core/adapt/safetensors.js';
 import { repoPath, sharedPath } from '../../helpers/paths.js';
 import { adaptFixture } from './fixture.js';
 
@@ -24,6 +29,50 @@ function env(profiles: string): NodeJS.ProcessEnv {
 }
 
 const models = ['--student', fx.student, '--teacher', fx.teacher, '--no-lm'];
+
+/** A transcribed manifest of `n` dev utterances, with absolute audio paths. */
+function scoredManifest(n: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hush-cli-'));
+  const lines = readFileSync(join(ARCTIC, 'dev.tsv'), 'utf8').trim().split('\n');
+  const rows = lines.slice(1, n + 1).map((l) => { const c = l.split('\t'); c[1] = join(ARCTIC, c[1]); return c.join('\t'); });
+  writeFileSync(join(dir, 'm.tsv'), `${[lines[0], ...rows].join('\n')}\n`);
+  return join(dir, 'm.tsv');
+}
+
+/** A profile for the fixture student with its gates nudged, saved under `name` without running an adaptation. */
+async function nudgedProfile(dir: string, name: string, version?: string): Promise<void> {
+  const weights = studentWeightsFrom(readSafetensors(readFileSync(fx.safetensors)));
+  const gates = new Map(GATE_PARAMS.map((n) => {
+    const t = weights.tensors.get(n)!;
+    return [n, { shape: t.shape, data: t.data.map((v, i) => v + 0.3 * Math.sin(i + 1)) }] as const;
+  }));
+  await saveProfile({
+    name, baseModelVersion: version ?? weights.version, baseModelSha256: sha256Hex(readFileSync(fx.student)), createdAt: '2026-01-01T00:00:00.000Z',
+    sources: [], gain: { werBefore: 10, werAfter: 9, holdoutWords: 10, holdoutSeconds: 5, trainSeconds: 20, speechSeconds: 25 },
+  }, gates, dir);
+}
+
+describe('hushscribe eval --profile', () => {
+  it('scores with the named profile applied, and with the base model and a warning when the profile does not fit', async () => {
+    const profiles = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    await nudgedProfile(profiles, 'Board room');
+    await nudgedProfile(profiles, 'old', 'student-hdnn-0');
+    const evalWith = (...extra: string[]) => spawnSync(process.execPath, [CLI, 'eval', scoredManifest(3), '--model', fx.student, '--no-lm', '--quiet', ...extra], { env: env(profiles), encoding: 'utf8' });
+    const base = evalWith();
+    assert.equal(base.status, 0, base.stderr);
+    const adapted = evalWith('--profile', 'Board room');
+    assert.equal(adapted.status, 0, adapted.stderr);
+    assert.match(adapted.stdout, /^model .*\+profile:Board room on cpu/m);
+    assert.doesNotMatch(adapted.stderr, /warning/);
+    const wer = (out: string) => out.match(/^WER ([\d.]+) RTF/m)?.[1];
+    assert.ok(wer(base.stdout) && wer(adapted.stdout));
+    const stale = evalWith('--profile', 'old');
+    assert.equal(stale.status, 0, stale.stderr);
+    assert.match(stale.stderr, /^hushscribe eval: warning: profile 'old' ignored: it was made for model student-hdnn-0, .*using the base model$/m);
+    assert.doesNotMatch(stale.stdout, /profile/);
+    assert.equal(wer(stale.stdout), wer(base.stdout), 'the base model scored');
+  });
+});
 
 describe('hushscribe adapt', () => {
   it('prints the held-out WER before and after and the time taken; transcribe --profile then uses the profile', () => {

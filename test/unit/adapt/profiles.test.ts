@@ -77,8 +77,21 @@ describe('profile store', () => {
   });
 
   it('refuses names that are not plain file-name stems', () => {
-    for (const bad of ['', '../x', 'a/b', '.hidden', 'x'.repeat(65)]) assert.throws(() => checkProfileName(bad), HushError);
+    for (const bad of ['', '../x', 'a/b', 'a\\b', '.hidden', ' lead', 'trail ', 'dot.', 'x'.repeat(65), 'a\tb', 'c:d']) assert.throws(() => checkProfileName(bad), HushError, JSON.stringify(bad));
     assert.equal(checkProfileName('Room-2_a.b'), 'Room-2_a.b');
+  });
+
+  it('takes the names people give rooms and speakers ("Board room", "My office", "Zoë"), by name everywhere', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    for (const name of ['Board room', 'My office', 'Zoë', 'Dana']) {
+      assert.equal(checkProfileName(name), name);
+      assert.equal(await saveProfile(meta(name), shiftedGates(0.1), dir), join(dir, `${name}.profile.safetensors`));
+    }
+    assert.equal((await readProfile('Board room', dir)).meta.name, 'Board room');
+    assert.deepEqual((await listProfiles(dir)).map((m) => m.name).sort(), ['Board room', 'Dana', 'My office', 'Zoë']);
+    const applied = await applyProfile(studentBytes, { version: weights.version, path: fx.student }, 'My office', dir);
+    assert.deepEqual(applied.warnings, []);
+    assert.equal(applied.label, 'profile:My office');
   });
 
   it('reports a corrupt profile as a one-line ProfileError naming the file', async () => {

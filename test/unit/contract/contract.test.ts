@@ -114,3 +114,13 @@ test('job worker channels validate requests and progress events', () => {
   assert.throws(() => jobEvents['job.adaptProgress'].parse({ phase: 'done', fraction: 1, etaSeconds: null, detail: '' }), /phase: expected one of/);
   jobEvents['job.fileProgress'].parse({ audioSeconds: 3.2 });
 });
+
+test('a recording can carry its own adaptation profile, and the engine reports load warnings', () => {
+  assert.deepEqual(requests['capture.start'].req.parse({ title: 't', channels: [0], profile: 'Board room' }), { title: 't', channels: [0], profile: 'Board room' });
+  assert.deepEqual(requests['capture.start'].req.parse({ title: 't', channels: [0] }), { title: 't', channels: [0] });
+  assert.throws(() => requests['capture.start'].req.parse({ title: 't', channels: [0], profile: 'x'.repeat(65) }), /profile: longer than 64/);
+  const meta = { id: 's', title: 't', createdAt: 1, durationS: 2, state: 'done', channels: [0], profile: 'Board room' };
+  assert.deepEqual(requests['library.list'].res.parse([meta]), [meta]);
+  workerRequests.init.res.parse({ provider: 'cpu', modelName: 'm', warnings: ["profile 'p' ignored: corrupt profile; using the base model"] });
+  assert.throws(() => workerRequests.init.res.parse({ provider: 'cpu', modelName: 'm' }), /warnings: expected array/);
+});

@@ -20,6 +20,8 @@ after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 interface FakeOptions {
   /** Crash (exit) on the Nth push. */
   crashOnPush?: number;
+  /** Model load time. */
+  initMs?: number;
   noModel?: boolean;
 }
 
@@ -36,7 +38,10 @@ function fakeSpawner(opts: FakeOptions, log: { spawns: number; pushes: number; s
       async (ch, p) => {
         if (ch === 'init') {
           if (opts.noModel) throw new ModelError('transcriber', 'model not built yet');
-          return { provider: 'cpu', modelName: 'fake' };
+          // Like the real worker: a profile that does not load is a warning, and the base model runs.
+          const { profile, model } = workerRequests.init.req.parse(p);
+          if (opts.initMs) await new Promise((r) => setTimeout(r, opts.initMs));
+          return { provider: 'cpu', modelName: model, warnings: profile ? [`profile '${profile}' ignored: corrupt profile; using the base model`] : [] };
         }
         if (ch === 'push') {
           const req = workerRequests.push.req.parse(p);
@@ -122,5 +127,29 @@ test('without a model the status says so and finishing feeds resolve at once (ca
   host.addFeed('c', recording('c.wav', 1), 0, { onFinals: () => assert.fail('no finals without a model'), onPartial: () => undefined });
   await host.finishFeed('c');
   assert.equal(log.pushes, 0);
+  await host.dispose();
+});
+
+test('an ignored adaptation profile shows as the ready status message, and a good load has none', async () => {
+  const log = { spawns: 0, pushes: 0, streamsStartedAt: [] as number[] };
+  const statuses: { state: string; message: string }[] = [];
+  const host = new TranscriberHost(fakeSpawner({}, log), (s) => statuses.push(s));
+  await host.configure({ model: 'fake', provider: 'cpu', lm: true, threads: 1, profile: 'Board room' });
+  assert.equal(statuses.at(-1)?.state, 'ready');
+  assert.match(statuses.at(-1)?.message ?? '', /profile 'Board room' ignored: .*using the base model/);
+  await host.configure({ model: 'fake', provider: 'cpu', lm: true, threads: 1 });
+  assert.deepEqual(statuses.at(-1), { state: 'ready', message: '', provider: 'cpu', model: 'fake' });
+  await host.dispose();
+});
+
+test('reconfiguring while the worker is still loading starts a worker with the new config (no engine left stuck loading)', async () => {
+  const log = { spawns: 0, pushes: 0, streamsStartedAt: [] as number[] };
+  const statuses: { state: string; model: string }[] = [];
+  const host = new TranscriberHost(fakeSpawner({ initMs: 50 }, log), (s) => statuses.push(s));
+  const first = host.configure({ model: 'fake', provider: 'cpu', lm: true, threads: 1 });
+  await host.configure({ model: 'other', provider: 'cpu', lm: true, threads: 1, profile: 'Board room' });
+  await first;
+  assert.equal(log.spawns, 2);
+  assert.deepEqual({ state: host.currentStatus.state, model: host.currentStatus.model }, { state: 'ready', model: 'other' });
   await host.dispose();
 });
