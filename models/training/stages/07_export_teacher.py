@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Stage 07: export the best teacher checkpoint to models/teacher/teacher.onnx (fp16 weights, non-streaming, either architecture),
-with training.json and warm-start.pt (fp16 weights and the chain of runs, for stage 05 --init in a later session).
+with training.json, and models/teacher/warm-start.pt (fp16 weights and the chain of runs, for stage 05 --init in a later
+session; it is written even when --out sends the ONNX elsewhere).
 
     /usr/bin/python3 models/training/stages/07_export_teacher.py [--checkpoint exp/teacher/best.pt]
 """
@@ -26,6 +27,8 @@ def main():
     p.add_argument("--checkpoint", default=str(stage.EXP / "teacher" / "best.pt"))
     p.add_argument("--version", default="teacher-sepconv-1")
     p.add_argument("--out", default=str(OUT), help="folder for teacher.onnx, parity/ and training.json (default models/teacher)")
+    p.add_argument("--warm-start", default=str(OUT / "warm-start.pt"),
+                   help="where the fp16 weights and run chain for the next session's stage 05 --init go (default models/teacher/warm-start.pt, committed)")
     p.add_argument("--earlier-runs", default=None,
                    help="JSON list of the runs the checkpoint was warm-started from (exp, steps, hours_seen, wall_minutes, what), summed into training.json")
     args = p.parse_args()
@@ -62,7 +65,7 @@ def main():
     # --init) and inherits the chain of runs, so training.json keeps counting the whole lineage.
     weights = {k: v.half() if v.is_floating_point() else v for k, v in model.state_dict().items()}
     torch.save({"model": weights, "config": saved["config"], "epoch": saved.get("epoch"), "dev": saved.get("dev", {}),
-                "runs": training_record.runs(record)}, out / "warm-start.pt")
+                "runs": training_record.runs(record)}, args.warm_start)
     log.info("exported %s (%.1f MB, %d parameters)", path, path.stat().st_size / 1e6, count_parameters(model))
     stage.mark_done(marker, key, path=str(path))
 
