@@ -20,7 +20,7 @@ run 1 stages/01_synthesize.py --hours 40       # TTS meeting speech (slt voices 
 run 2 stages/02_augmentation_assets.py         # simulated rooms, babble, codec copies
 run 3 stages/03_fixture_model.py               # runtime test fixture (digits), committed under test/fixtures/models
 run 4 stages/04_cache_features.py --copies 3   # log-mel cache: clean + 2 augmented copies of every list, seeds in the manifest
-run 5 stages/05_train_teacher.py               # teacher round 1: separable-conv CTC (Conformer on a GPU), resumable
+run 5 stages/05_train_teacher.py --copies 1 --lr 3e-3 --time-masks 1 --budget-min 105  # teacher: 40 ms separable-conv CTC, 2.63M (Conformer on a GPU), resumable
 run 6 stages/06_self_labels.py                 # self-training labels: teacher (confident) and pocketsphinx transcripts of the untranscribed speech
 run 7 stages/07_export_teacher.py              # -> models/teacher/teacher.onnx (fp16 weights)
 run 8 stages/08_teacher_targets.py             # teacher top-k posteriors + 1-best for every cached copy (the student's targets)

@@ -32,10 +32,10 @@ def parse():
                            str(stage.EXP / "teacher"), 1)
     p.add_argument("--arch", choices=sorted(TEACHERS), default="sepconv")
     p.add_argument("--layers", type=int, default=None, help="default: 16 (sepconv) / 8 (conformer)")
-    p.add_argument("--d", type=int, default=None, help="default: 512 (sepconv) / 256 (conformer)")
+    p.add_argument("--d", type=int, default=None, help="default: 384 (sepconv) / 256 (conformer)")
     p.add_argument("--ff", type=int, default=896, help="Conformer feed-forward width")
-    p.add_argument("--kernel", type=int, default=11, help="sepconv depthwise kernel (in block steps: 20 ms, or 40 ms with --stride 2)")
-    p.add_argument("--stride", type=int, default=1, choices=[1, 2], help="sepconv: 2 runs the blocks at 40 ms and emits two 20 ms frames per step (half the compute)")
+    p.add_argument("--kernel", type=int, default=9, help="sepconv depthwise kernel (in block steps: 20 ms, or 40 ms with --stride 2)")
+    p.add_argument("--stride", type=int, default=2, choices=[1, 2], help="sepconv: 2 runs the blocks at 40 ms and emits two 20 ms frames per step (half the compute)")
     p.add_argument("--time-masks", type=int, default=4, help="SpecAugment time masks per utterance (fewer while the model still underfits)")
     p.add_argument("--init", default=None, help="start from this checkpoint's weights and architecture: a best.pt, or the committed "
                    "models/teacher/warm-start.pt that carries training across sessions (self-training round 2)")
@@ -44,7 +44,7 @@ def parse():
 
 def teacher_config(args):
     if args.arch == "sepconv":
-        return dict(d=args.d or 512, layers=args.layers or 16, kernel=args.kernel, stride=args.stride)
+        return dict(d=args.d or 384, layers=args.layers or 16, kernel=args.kernel, stride=args.stride)
     return dict(d=args.d or 256, layers=args.layers or 8, ff=args.ff)
 
 
