@@ -66,7 +66,9 @@ def runs(record):
 
 def write(path, history_path, row=None, extra=None, earlier=None):
     history = json.loads(Path(history_path).read_text()) if Path(history_path).exists() else {}
-    record = chain({"exp": Path(history_path).parent.name, **summarise(history, row)}, earlier or [])
+    # A run warm-started from a committed warm-start.pt lists that file's chain in its history.
+    earlier = earlier if earlier is not None else history.get("earlier_runs", [])
+    record = chain({"exp": Path(history_path).parent.name, **summarise(history, row)}, earlier)
     record.update(extra or {})
     Path(path).write_text(json.dumps(record, indent=2) + "\n")
     return record

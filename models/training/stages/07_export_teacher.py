@@ -36,10 +36,10 @@ def main():
     ckpt = Path(args.checkpoint)
     if not ckpt.exists():
         raise stage.Refusal(f"{ckpt}: teacher checkpoint missing; run stage 05 first")
-    key = stage.fingerprint({"ckpt": ckpt.stat().st_mtime, "size": ckpt.stat().st_size, "version": args.version, "out": args.out})
+    key = stage.fingerprint({"ckpt": ckpt.stat().st_mtime, "size": ckpt.stat().st_size, "version": args.version, "out": args.out, "warm_start": args.warm_start})
     marker = stage.EXP / "teacher" / "export.done.json"
     out = Path(args.out)
-    if stage.is_done(marker, key) and (out / "teacher.onnx").exists():
+    if stage.is_done(marker, key) and (out / "teacher.onnx").exists() and Path(args.warm_start).exists():
         log.info("teacher already exported; nothing to do")
         return
     saved = torch.load(ckpt, map_location="cpu")
@@ -55,10 +55,8 @@ def main():
     feats = LogMel()(torch.from_numpy(speech).unsqueeze(0))[0]
     feats = feats[: feats.shape[0] - feats.shape[0] % 2]
     save_parity_fixture(model, feats, out / "parity", "teacher")
-    history_path = ckpt.parent / "history.json"
-    history = json.loads(history_path.read_text()) if history_path.exists() else {}
-    earlier = json.loads(Path(args.earlier_runs).read_text()) if args.earlier_runs else history.get("earlier_runs")
-    record = training_record.write(out / "training.json", history_path, earlier=earlier,
+    earlier = json.loads(Path(args.earlier_runs).read_text()) if args.earlier_runs else None
+    record = training_record.write(out / "training.json", ckpt.parent / "history.json", earlier=earlier,
                                    extra={"parameters": count_parameters(model), "architecture": model.kind, "config": model.config})
     log.info("training record: %s", record)
     # Sessions keep only what is committed: the next one warm-starts from these weights (stage 05

@@ -38,6 +38,16 @@ class WarmStartedChainTest(unittest.TestCase):
             chained = training_record.write(Path(d) / "b.json", Path(d) / "teacher_d" / "history.json", earlier=earlier)
             self.assertEqual([r["exp"] for r in training_record.runs(chained)], ["teacher", "teacher_d"])
 
+    def test_a_run_from_a_warm_start_file_inherits_its_chain_from_history(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = self.history(d)
+            history = json.loads(path.read_text())
+            history["earlier_runs"] = [{"exp": "teacher_e", "steps": 100, "hours_seen": 10.0, "wall_minutes": 5.0}]
+            path.write_text(json.dumps(history))
+            rec = training_record.write(Path(d) / "t.json", path)
+            self.assertEqual([r["exp"] for r in rec["runs"]], ["teacher_e", "teacher_d"])
+            self.assertEqual(rec["hours_seen"], 42.0)
+
 
 if __name__ == "__main__":
     unittest.main()
