@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packs what the GPU machine needs into .device-carry/ (gitignored, at most 64 MiB travels):
-# TTS and Opus tools with their libraries, real training/dev audio re-encoded at 12 kbit/s,
-# noise and room response, the recipe lists and the synthesis plan. See device/README.md.
+# TTS and Opus tools with their libraries, real training/dev audio re-encoded at 10 kbit/s,
+# noise and the measured room, and the synthesis plan. The simulated rooms are made on the GPU
+# machine (device/rooms.py, seconds on its CPUs) rather than carried. See ../README.md, "GPU runs".
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../../.." && pwd)
 CARRY=$REPO/.device-carry
@@ -24,19 +25,20 @@ if [ ! -f "$CARRY/tools.tar.xz" ]; then
   rm -rf "$T"
 fi
 
-# 2. Real speech as one 12 kbit/s Opus stream per list (the originals are 24 kbit/s and do not fit).
-/usr/bin/python3 "$REPO/models/training/device/pack_audio.py" train_real dev_arctic_native dev_speechocean762 dev_librivox --out "$CARRY/audio"
+# 2. Real speech as one 10 kbit/s Opus stream per list (the originals are 24 kbit/s and do not fit).
+/usr/bin/python3 "$REPO/models/training/device/pack_audio.py" train_real dev_arctic_native dev_speechocean762 dev_librivox \
+  --exclude fsdd- --jobs 2 --out "$CARRY/audio"
 
 # 3. Noise clips and the measured room (as WAV: no FLAC decoder travels).
-cp "$SHARED/data/noise/noise.tsv" "$CARRY/shared/data/noise/"
-cp -n "$SHARED"/data/noise/clips/*.opus "$CARRY/shared/data/noise/clips/" 2>/dev/null || true
+# Without the shared babble clips (0.9 MB): the device's augmenter mixes its own from training speakers.
+awk -F'\t' 'NR == 1 || $3 != "babble"' "$SHARED/data/noise/noise.tsv" > "$CARRY/shared/data/noise/noise.tsv"
+rm -f "$CARRY"/shared/data/noise/clips/*
+tail -n +2 "$CARRY/shared/data/noise/noise.tsv" | cut -f1 | while read -r f; do cp "$SHARED/data/noise/$f" "$CARRY/shared/data/noise/$f"; done
 sox -q "$SHARED/data/rir/seminar_room_clap_cc0.flac" -r 16000 -c 1 -b 16 "$CARRY/shared/data/rir/seminar_room_clap_cc0.wav"
-# 128 of stage 02's simulated rooms, 0.5 s long: the whole bank (19 MB) does not fit the carry.
-[ -f "$REPO/models/training/data/aug/rirs.npy" ] && /usr/bin/python3 -c "
-import numpy as np, sys
-r = np.load(sys.argv[1]); idx = np.sort(np.random.default_rng(0).choice(len(r), min(128, len(r)), replace=False))
-np.save(sys.argv[2], r[idx, :8000].astype(np.float32))" "$REPO/models/training/data/aug/rirs.npy" "$CARRY/rirs.npy"
 
 # 4. The synthesis plan: the first SYNTH_HOURS of stage 01's plan spoken by flite and espeak-ng voices.
 /usr/bin/python3 "$REPO/models/training/device/select_plan.py" --hours "$SYNTH_HOURS" --out "$CARRY/synth_plan.tsv"
+gzip -9f "$CARRY/synth_plan.tsv"
+rm -f "$CARRY/rirs.npy"
 du -sh "$CARRY"
+echo "travels: $(( ($(git -C "$REPO" ls-files -z --cached --others --exclude-standard | xargs -0 stat -c %s 2>/dev/null | paste -sd+ | bc) + $(du -sb "$CARRY" | cut -f1)) / 1024 )) KiB of 65536"

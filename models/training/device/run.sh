@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# The GPU run of the recipe, on a lent machine (see README.md): synthesis on its CPUs, then
-# teacher training (stage 05) and student distillation (stage 09) on its GPU, all inside one
-# time budget. Results go to $OUT; exports and evaluation happen back on the CPU machine.
+# The GPU run of the recipe, on a lent machine (see ../README.md, "GPU runs"): synthesis on its CPUs,
+# then two teachers side by side on its GPU (stage 05: the committed 40 ms separable-conv teacher
+# continued from models/teacher/warm-start.pt, and a Conformer from scratch), then the students
+# (stage 09) distilled from whichever teacher has the lower dev WER, all inside one deadline.
+# Results go to $OUT as they are made, so a run cut short still returns its teachers. Exports and
+# evaluation happen back on the CPU machine.
 #   bash models/training/device/run.sh        (from the repo root, with .device-carry/ carried)
 set -uo pipefail
 REPO=$(pwd)
 C=$REPO/.device-carry
 W=${HUSH_WORK:-/tmp/hush}
 OUT=${OUT:-$W/out}
-SYNTH_S=${SYNTH_S:-100}
-TEACHER_MIN=${TEACHER_MIN:-4.0}
+SYNTH_S=${SYNTH_S:-60}
+TEACHER_MIN=${TEACHER_MIN:-4.5}
 STUDENT_MIN=${STUDENT_MIN:-2.0}
+DEADLINE_S=${DEADLINE_S:-550}   # everything packed by then: the student's budget shrinks to fit
 DEVICE=${DEVICE:-cuda}
 JOBS=${JOBS:-$(nproc)}
 PY=${PYTHON:-python3}
@@ -19,39 +23,57 @@ T0=$(date +%s)
 # checkpoints (that wasted the first GPU session's second run). Synthesis and decoded audio stay.
 rm -rf "$W/exp"
 stamp() { echo "[$(( $(date +%s) - T0 ))s] $*"; }
-mkdir -p "$W/tools" "$W/data/lists" "$W/data/aug" "$OUT"
+left() { echo $(( DEADLINE_S - ($(date +%s) - T0) )); }
+mkdir -p "$W/tools" "$W/data/lists" "$W/data/aug" "$OUT/logs"
 tar -C "$W/tools" -xJf "$C/tools.tar.xz"
 export PATH=$W/tools/bin:$PATH LD_LIBRARY_PATH=$W/tools/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} ESPEAK_DATA_PATH=$W/tools
-export HUSH_OPUSDEC=$W/tools/bin/opusdec HUSH_SHARED=$C/shared HUSH_DATA=$W/data HUSH_EXP=$W/exp HUSH_LOGS=$OUT/logs PYTHONUNBUFFERED=1
+# torch >= 2.6 loads weights only by default; these checkpoints and caches are our own (configs, histories).
+export TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1 HUSH_OPUSDEC=$W/tools/bin/opusdec HUSH_SHARED=$C/shared HUSH_DATA=$W/data HUSH_EXP=$W/exp HUSH_LOGS=$OUT/logs PYTHONUNBUFFERED=1
 ln -sfn "$C/audio" "$W/data/streams"  # real speech: one Opus stream + index per list (pack_audio.py)
-[ -f "$C/rirs.npy" ] && cp "$C/rirs.npy" "$W/data/aug/"
 stamp "tools: $(flite --version 2>&1 | head -1); $(espeak-ng --version 2>&1 | head -1)"
 "$PY" -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), torch.cuda.get_device_name(0) if torch.cuda.is_available() else '')"
-
-# Decode the carried real speech once, while the CPUs synthesise; stages then read the cache.
-(cd models/training && "$PY" -c "
+DEVS="dev_arctic_native dev_speechocean762 dev_librivox"
+load() { (cd models/training && "$PY" -c "
+import sys
 from hush import stage
 from hush.wavbank import load_named
-for n in ['train_real', 'dev_arctic_native', 'dev_speechocean762', 'dev_librivox']:
-    load_named(n, stage.DATA)") &
+for n in sys.argv[2:]:
+    b = load_named(n, stage.DATA, jobs=int(sys.argv[1]))
+    print(n, 'missing' if b is None else f'{len(b)} utterances, {b.hours():.2f} h')" "$JOBS" "$@"); }
+
+# Decode the carried real speech once, while the CPUs synthesise; stages then read the cache.
+load train_real $DEVS &
 DECODE_PID=$!
 stamp "synthesis (${SYNTH_S}s budget, $JOBS jobs)"
-"$PY" models/training/device/synth_device.py --plan "$C/synth_plan.tsv" --out "$W/data" --jobs "$JOBS" --seconds "$SYNTH_S" 2>&1 | tail -3
+"$PY" models/training/device/rooms.py --out "$W/data/aug" --jobs "$JOBS"
+"$PY" models/training/device/synth_device.py --plan "$C/synth_plan.tsv.gz" --out "$W/data" --jobs "$JOBS" --seconds "$SYNTH_S" 2>&1 | tail -3
 wait $DECODE_PID
-stamp "real speech decoded"
-DEVS="dev_arctic_native dev_speechocean762 dev_librivox"
-stamp "teacher (${TEACHER_MIN} min)"
-"$PY" models/training/stages/05_train_teacher.py --device "$DEVICE" --budget-min "$TEACHER_MIN" --train train_real synth_train \
-  --arch "${TEACHER_ARCH:-conformer}" --features online --dev $DEVS --jobs "$JOBS" ${TEACHER_ARGS:-} 2>&1 | grep -E "done|calibrated|finished|Error|error|refused|h per epoch|parameters" | cut -c1-400
-"$PY" -c "
-import sys, torch
-s = torch.load(sys.argv[1], map_location='cpu')
-s['model'] = {k: (v.half() if v.is_floating_point() else v) for k, v in s['model'].items()}
-torch.save(s, sys.argv[2])" "$W/exp/teacher/best.pt" "$OUT/teacher_fp16.pt" && split -b 15M -d "$OUT/teacher_fp16.pt" "$OUT/teacher_fp16.pt.part" && rm "$OUT/teacher_fp16.pt"
-cp "$W/exp/teacher/history.json" "$OUT/teacher_history.json" 2>/dev/null
-stamp "student rows a-e (${STUDENT_MIN} min)"
-"$PY" models/training/stages/09_train_student.py --device "$DEVICE" --budget-min "$STUDENT_MIN" --train train_real synth_train \
-  --features online --dev $DEVS --jobs "$JOBS" ${STUDENT_ARGS:-} 2>&1 | grep -E "done|calibrated|finished|Error|error|refused|row " | cut -c1-600
+load synth_train   # cached once here, so the two teachers below do not both decode it
+stamp "real speech decoded, synthetic speech cached"
+
+# Two teachers share the GPU (one alone leaves most of it idle): each logs to its own folder.
+teacher() {  # name, then stage 05 options
+  local name=$1; shift
+  mkdir -p "$OUT/logs/teacher_$name"
+  HUSH_LOGS=$OUT/logs/teacher_$name "$PY" models/training/stages/05_train_teacher.py --device "$DEVICE" --budget-min "$TEACHER_MIN" \
+    --train train_real synth_train --features online --dev $DEVS --jobs "$JOBS" --exp "$W/exp/teacher_$name" "$@" \
+    > "$OUT/logs/teacher_$name/stdout.log" 2>&1
+  grep -E "epoch [0-9]+ done|finished|Error|error|refused|h per epoch|parameters|initialised" "$OUT/logs/teacher_$name/stdout.log" | cut -c1-330 | sed "s/^/[$name] /"
+}
+stamp "teachers (${TEACHER_MIN} min each, side by side)"
+teacher sepconv --init models/teacher/warm-start.pt --lr "${SEPCONV_LR:-2e-3}" --time-masks 2 --augment light ${SEPCONV_ARGS:-} &
+A=$!
+teacher conformer --arch conformer --lr "${CONFORMER_LR:-2e-3}" --batch-seconds 240 --time-masks 2 --augment light ${CONFORMER_ARGS:-} &
+B=$!
+wait $A $B
+stamp "teachers done"
+BEST=$("$PY" models/training/device/pick_teacher.py "$W/exp" "$OUT")
+stamp "distilling from $BEST"
+
+STUDENT_BUDGET=$("$PY" -c "import sys; print(max(0.3, min(float(sys.argv[1]), (int(sys.argv[2]) - 60) / 60)))" "$STUDENT_MIN" "$(left)")
+stamp "student rows a-e (${STUDENT_BUDGET} min)"
+"$PY" models/training/stages/09_train_student.py --device "$DEVICE" --budget-min "$STUDENT_BUDGET" --train train_real synth_train \
+  --teacher "$W/exp/$BEST/best.pt" --features online --augment light --dev $DEVS --jobs "$JOBS" ${STUDENT_ARGS:-} 2>&1 | grep -E "done|calibrated|finished|Error|error|refused|row " | cut -c1-600
 stamp "packing results"
 "$PY" - "$W/exp" "$OUT" <<'PY'
 import sys, torch
@@ -66,4 +88,4 @@ PY
 cp "$W/exp/student/history.json" "$OUT/logs/student_history.json" 2>/dev/null
 tar -C "$OUT" -czf "$OUT/logs.tar.gz" logs && rm -rf "$OUT/logs"
 ls -la "$OUT"
-stamp "done"
+stamp done

@@ -7,6 +7,7 @@ starting new items after --seconds so the training budget is kept.
 """
 import argparse
 import csv
+import gzip
 import os
 import subprocess
 import sys
@@ -53,7 +54,7 @@ def main():
     p.add_argument("--seconds", type=float, default=100)
     args = p.parse_args()
     DEADLINE = time.time() + args.seconds
-    with open(args.plan, newline="") as fh:
+    with (gzip.open(args.plan, "rt", newline="") if args.plan.endswith(".gz") else open(args.plan, newline="")) as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
     out = Path(args.out)
     (out / "lists").mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from . import audio, stage
-from .batch_augment import BatchAugmenter
+from .batch_augment import CONFIGS, BatchAugmenter
 from .wavbank import load_named
 
 NOISE = stage.SHARED / "data" / "noise"
@@ -64,14 +64,14 @@ def room_responses(log, seed):
     return out
 
 
-def augmenter_for(train_banks, device, log, seed=0):
+def augmenter_for(train_banks, device, log, seed=0, strength="full"):
     noises = noise_clips(log)
     for name in ("train_real",):
         if name in train_banks:
             b = babble(train_banks[name], "speechocean762", 24, seed)
             log.info("babble: %d mixtures from %s training speakers", len(b), name)
             noises += b
-    return BatchAugmenter(noises, room_responses(log, seed)).to(device)
+    return BatchAugmenter(noises, room_responses(log, seed), CONFIGS[strength]).to(device)
 
 
 def load_lists(names, jobs, log):

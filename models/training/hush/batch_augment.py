@@ -26,6 +26,11 @@ class AugmentConfig:
     gain_db: tuple = (-20.0, 10.0)
 
 
+# For a model that still underfits clean speech (a short GPU budget): half the rooms and noise, milder SNRs.
+LIGHT = AugmentConfig(p_speed=0.4, p_rir=0.25, p_talker=0.1, p_noise=0.3, p_phone=0.05, p_clip=0.02, snr_db=(5.0, 30.0))
+CONFIGS = {"full": AugmentConfig(), "light": LIGHT}
+
+
 def _uniform(lo, hi, n, gen, device):
     return lo + (hi - lo) * torch.rand(n, generator=gen, device=device)
 

@@ -208,3 +208,14 @@ def room_rir(spec: RoomSpec, sr: int = SR, max_len_s: float = 1.0, drop_db: floa
     if f > 1:
         h[-f:] *= np.linspace(1.0, 0.0, f, dtype=np.float32)
     return h
+
+
+def simulated_room(i: int, seed: int):
+    """Room `i` of the simulated bank for `seed`: its response and what describes it (stage 02, device/rooms.py)."""
+    rng = np.random.default_rng([seed, i])
+    spec = random_room(rng)
+    h = room_rir(spec)
+    rt = schroeder_rt60(h)
+    meta = {"kind": "sim", **spec.to_dict(), "rt60": round(rt if np.isfinite(rt) else spec.target_rt60, 3),
+            "rt60_measured": round(rt, 3), "drr_db": round(drr_db(h), 2), "len": len(h)}
+    return h, meta

@@ -64,7 +64,7 @@ def epoch_batches(source, seconds, epoch, seed):
     return length_batches(source.lengths, int(16000 * seconds), random.Random(seed * 1000 + epoch))
 
 
-def training_source(mode, names, copies, real_repeats, device, seed, jobs, log):
+def training_source(mode, names, copies, real_repeats, device, seed, jobs, log, augment="full"):
     """`mode`: cached | online | auto (cached on CPU when stage 04's cache exists). Real lists are
     repeated `real_repeats` times per epoch so synthetic hours do not drown real speech. The source's
     `sources_hours` gives each list's own hours (one clean copy)."""
@@ -92,4 +92,5 @@ def training_source(mode, names, copies, real_repeats, device, seed, jobs, log):
     synth = [banks[n] for n in banks if n.startswith("synth")]
     bank = concat(real * real_repeats + synth).to(device)
     log.info("online augmentation: %d utterances, %.2f h per epoch (real x%d)", len(bank), bank.hours(), real_repeats)
-    return OnlineSource(bank, augmenter_for(banks, device, log, seed=seed), device, seed, {n: b.hours() for n, b in banks.items()})
+    log.info("online augmentation strength: %s", augment)
+    return OnlineSource(bank, augmenter_for(banks, device, log, seed=seed, strength=augment), device, seed, {n: b.hours() for n, b in banks.items()})

@@ -64,17 +64,6 @@ def dev_speakers(lists_dir: Path):
     return spk
 
 
-def _one_rir(args):
-    i, seed = args
-    rng = np.random.default_rng([seed, i])
-    spec = R.random_room(rng)
-    h = R.room_rir(spec)
-    rt = R.schroeder_rt60(h)
-    meta = {"kind": "sim", **spec.to_dict(), "rt60": round(rt if np.isfinite(rt) else spec.target_rt60, 3),
-            "rt60_measured": round(rt, 3), "drr_db": round(R.drr_db(h), 2), "len": len(h)}
-    return h, meta
-
-
 def build_rirs(out: Path, shared: Path, n: int, seed: int, jobs: int, log):
     rir_dir = shared / "data" / "rir"
     digest = M.hash_inputs({"n": n, "seed": seed, "v": 2}, [Path(R.__file__), rir_dir / "rir.tsv"])
@@ -85,9 +74,9 @@ def build_rirs(out: Path, shared: Path, n: int, seed: int, jobs: int, log):
     args = [(i, seed) for i in range(n)]
     if jobs > 1:
         with mp.Pool(jobs) as pool:
-            res = pool.map(_one_rir, args)
+            res = pool.starmap(R.simulated_room, args)
     else:
-        res = [_one_rir(a) for a in args]
+        res = [R.simulated_room(*a) for a in args]
     clips = [h for h, _ in res]
     items = [m for _, m in res]
     # simulated bank: a plain [N, Lmax] float32 array (zero-padded; true lengths in rirs.json)

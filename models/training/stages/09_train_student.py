@@ -92,7 +92,7 @@ def main():
         teacher.load_state_dict(saved["model"])
         teacher.eval()
     dev_banks = load_lists(args.dev, args.jobs, log)
-    source = training_source(args.features, args.train, args.copies, args.real_repeats, device, args.seed, args.jobs, log)
+    source = training_source(args.features, args.train, args.copies, args.real_repeats, device, args.seed, args.jobs, log, args.augment)
     cached_targets = None
     if teacher is not None and isinstance(source, CachedSource):
         try:

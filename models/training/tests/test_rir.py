@@ -44,6 +44,16 @@ class RirTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             R.ism_rir((3, 3, 2.5), (1, 1, 1), (4, 1, 1), 0.3)
 
+    def test_a_bank_room_is_the_same_wherever_it_is_made(self):
+        # Stage 02 here and device/rooms.py on a GPU machine must build the same bank from (index, seed).
+        h1, m1 = R.simulated_room(3, 2024)
+        h2, m2 = R.simulated_room(3, 2024)
+        h3, _ = R.simulated_room(4, 2024)
+        np.testing.assert_array_equal(h1, h2)
+        self.assertEqual(m1, m2)
+        self.assertEqual(m1["len"], len(h1))
+        self.assertFalse(len(h1) == len(h3) and np.allclose(h1, h3))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -11,16 +11,17 @@ describe('decoder parameters', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('defaults come from models/lm/decoder-params.json', () => {
-    assert.equal(DEFAULT_DECODER_PARAMS.beam, 16);
+    const file = JSON.parse(readFileSync(new URL('../../../models/lm/decoder-params.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    for (const key of ['beam', 'lmWeight', 'wordBonus', 'unkLogProb'] as const) assert.equal(DEFAULT_DECODER_PARAMS[key], file[key], key);
     assert.ok(DEFAULT_DECODER_PARAMS.lmWeight > 0);
   });
 
   it('a tuning file overrides some fields and keeps the defaults for the rest', () => {
     const path = join(dir, 'tuned.json');
-    writeFileSync(path, JSON.stringify({ lmWeight: 0.7, wordBonus: 2 }));
+    writeFileSync(path, JSON.stringify({ lmWeight: 0.35, wordBonus: 1.5 }));
     const p = loadDecoderParams(path);
-    assert.equal(p.lmWeight, 0.7);
-    assert.equal(p.wordBonus, 2);
+    assert.equal(p.lmWeight, 0.35);
+    assert.equal(p.wordBonus, 1.5);
     assert.equal(p.beam, DEFAULT_DECODER_PARAMS.beam);
   });
 
