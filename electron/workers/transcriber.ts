@@ -6,6 +6,8 @@ import { workerRequests, isWorkerRequestChannel, type WorkerRequestChannel, type
 import { ContractError } from '../core/contract/schema.js';
 import { RpcPeer } from '../core/contract/rpc.js';
 import type { StreamingTranscriber, TranscriberOptions, TranscriptUpdate } from '../core/transcribe/types.js';
+import type { PipelineOptions } from '../core/transcribe/index.js';
+import { LIVE_WINDOW } from '../core/inference/index.js';
 import { rmSync } from 'node:fs';
 import { readAudio } from '../core/audio/index.js';
 import { toInt16 } from '../core/audio/wav-writer.js';
@@ -17,7 +19,7 @@ import { workerPort } from './port.js';
 
 const log = logger('worker');
 
-let options: TranscriberOptions | null = null;
+let options: PipelineOptions | null = null;
 const streams = new Map<number, StreamingTranscriber>();
 let activeProvider = '';
 let activeModel = '';
@@ -46,7 +48,8 @@ type Handlers = { [C in WorkerRequestChannel]: (p: WorkerRequestOf<C>) => Promis
 const handlers: Handlers = {
   async init(p) {
     const provider = p.provider as TranscriberOptions['provider'];
-    options = { model: p.model === 'auto' ? undefined : p.model, provider, lm: p.lm, threads: p.threads, ...(p.profile ? { profile: p.profile } : {}) };
+    // Live capture: a non-streaming model answers in short windows (a streaming one ignores this).
+    options = { model: p.model === 'auto' ? undefined : p.model, provider, lm: p.lm, threads: p.threads, window: LIVE_WINDOW, ...(p.profile ? { profile: p.profile } : {}) };
     const t = await stream(0);
     activeProvider = t.provider;
     activeModel = t.modelName;
