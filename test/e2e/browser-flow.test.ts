@@ -153,6 +153,7 @@ test('after a reload the library, transcript and search persist', async (t) => {
 
 test('importing an audio file adds a session; deleting it (after confirmation) removes its audio', async () => {
   await page.getByTestId('nav-library').click();
+  await page.locator('[data-testid="session-list"][data-loaded="true"]').waitFor();
   const before = await page.getByTestId('session-item').count();
   await page.getByTestId('import-input').setInputFiles(speechFixture().wav);
   await waitFor(async () => (await page.getByTestId('session-item').count()) === before + 1, 'the imported session', 60_000);
