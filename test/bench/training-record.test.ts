@@ -27,11 +27,19 @@ test('renderTraining shows only the columns some record fills, and says which fi
     { model: 'student', read: { state: 'absent', path: STUDENT } },
   ]);
   assert.equal(md, [
-    '| model | hours seen | wall time | training data (hours per source) |',
+    '| model | hours seen | wall time | training data of the last run (hours per source) |',
     '| --- | ---: | ---: | --- |',
     '| teacher | 93.1 h | 80 min | train_real 5.9 h |',
     '',
     'From models/teacher/training.json, written by the training recipe: quoted, not measured by this run.',
     '- student: models/student/training.json does not exist yet',
   ].join('\n'));
+});
+
+test('a warm-started chain is listed run by run; a malformed chain is named, not guessed at', () => {
+  const r = parseTrainingRecord({ hours_seen: 703.1, runs: [{ exp: 'teacher_e', hours_seen: 256.4, wall_minutes: 105.1 }, { exp: 'teacher_gpu1', hours_seen: 446.7, wall_minutes: 4.5 }] });
+  assert.deepEqual(r.runs, [{ exp: 'teacher_e', hoursSeen: 256.4, wallMinutes: 105.1 }, { exp: 'teacher_gpu1', hoursSeen: 446.7, wallMinutes: 4.5 }]);
+  const md = renderTraining([{ model: 'teacher', read: { state: 'read', path: TEACHER, record: r } }]);
+  assert.match(md, /\| teacher \| 703\.1 h \| teacher_e 256\.4 h, 105 min; teacher_gpu1 446\.7 h, 5 min \|/);
+  assert.deepEqual(parseTrainingRecord({ runs: [{ exp: 'x' }] }).unreadable, ['runs']);
 });

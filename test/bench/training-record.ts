@@ -16,6 +16,8 @@ export interface TrainingRecord {
   epochs?: number;
   wallMinutes?: number;
   hardware?: string;
+  /** The chain of runs a warm-started model came from, oldest first (the totals above sum them). */
+  runs?: { exp: string; hoursSeen: number; wallMinutes: number }[];
   /** JSON fields present but not of the expected type. */
   unreadable: string[];
 }
@@ -43,6 +45,14 @@ export function parseTrainingRecord(json: unknown): TrainingRecord {
   if (o.hardware !== undefined) {
     if (typeof o.hardware === 'string') record.hardware = o.hardware;
     else record.unreadable.push('hardware');
+  }
+  if (o.runs !== undefined) {
+    const ok = Array.isArray(o.runs) && o.runs.every((x: unknown) => {
+      const r = x as Record<string, unknown> | null;
+      return typeof r === 'object' && r !== null && typeof r.exp === 'string' && isNumber(r.hours_seen) && isNumber(r.wall_minutes);
+    });
+    if (ok) record.runs = (o.runs as Record<string, unknown>[]).map((r) => ({ exp: r.exp as string, hoursSeen: r.hours_seen as number, wallMinutes: r.wall_minutes as number }));
+    else record.unreadable.push('runs');
   }
   const sources = o.sources_hours;
   if (sources !== undefined) {
@@ -78,9 +88,14 @@ const COLUMNS: Column[] = [
   { header: 'epochs', right: true, cell: (r) => (r.epochs === undefined ? undefined : plain(r.epochs)) },
   { header: 'steps', right: true, cell: (r) => (r.steps === undefined ? undefined : String(r.steps)) },
   { header: 'wall time', right: true, cell: (r) => (r.wallMinutes === undefined ? undefined : wall(r.wallMinutes)) },
-  { header: 'hardware', right: false, cell: (r) => r.hardware },
   {
-    header: 'training data (hours per source)',
+    header: 'runs (hours seen, wall time)',
+    right: false,
+    cell: (r) => (r.runs === undefined || r.runs.length < 2 ? undefined : r.runs.map((x) => `${x.exp} ${hours(x.hoursSeen)}, ${wall(x.wallMinutes)}`).join('; ')),
+  },
+  { header: 'hardware (last run)', right: false, cell: (r) => r.hardware },
+  {
+    header: 'training data of the last run (hours per source)',
     right: false,
     cell: (r) => (r.sourcesHours === undefined ? undefined : Object.entries(r.sourcesHours).map(([name, h]) => `${name} ${hours(h)}`).join(', ')),
   },
