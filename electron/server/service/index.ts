@@ -239,7 +239,9 @@ export class HushService {
           // Back to the global profile once this session's own has transcribed its last words.
           if (!this.capture) void this.transcriber.configure(this.engineConfig());
           this.emit('library.changed', { sessionIds: [meta.id] });
-          if (this.settings.get().highAccuracyPass && this.engineConfig() && this.teacherInstalled()) this.startHighAccuracy(meta.id, 'teacher');
+          // A recording the teacher already transcribed live would come out of the pass unchanged.
+          const liveIsTeacher = this.transcriber.currentStatus.model.startsWith('teacher:');
+          if (this.settings.get().highAccuracyPass && this.engineConfig() && this.teacherInstalled() && !liveIsTeacher) this.startHighAccuracy(meta.id, 'teacher');
         });
         return meta;
       },

@@ -57,7 +57,9 @@ def main():
     save_parity_fixture(model, feats, out / "parity", "teacher")
     earlier = json.loads(Path(args.earlier_runs).read_text()) if args.earlier_runs else None
     record = training_record.write(out / "training.json", ckpt.parent / "history.json", earlier=earlier,
-                                   extra={"parameters": count_parameters(model), "architecture": model.kind, "config": model.config})
+                                   extra={"parameters": count_parameters(model), "architecture": model.kind, "config": model.config,
+                                          # the exported checkpoint's own figures, not the last epoch's
+                                          "exported_epoch": saved.get("epoch"), "dev_greedy_wer_pytorch": saved.get("dev", {})})
     log.info("training record: %s", record)
     # Sessions keep only what is committed: the next one warm-starts from these weights (stage 05
     # --init) and inherits the chain of runs, so training.json keeps counting the whole lineage.
