@@ -294,7 +294,8 @@ It is made by \`models/lm/build-lm.ts\` (\`npm run models\`); this README and \`
 same run, so every number below comes from the build that made the file. Do not edit them by hand.
 
 \`decoder-params.json\` holds the beam-search defaults (beam, LM weight, word bonus, pruning); see
-\`electron/core/decode/README.md\`. They are provisional until tuned on the dev sets.
+\`electron/core/decode/README.md\`. A model's own tuning (\`models/lm/tune-decoder.ts --write\`) sits beside it as
+\`<model>.decoder.json\` and overrides the LM weight, word bonus, unknown-word score and beam.
 
 ## What it is
 - **${r.vocabulary.size.toLocaleString('en')} entries**: \`<s>\`, \`</s>\`, \`<unk>\`, ${r.vocabulary.fromArpa.toLocaleString('en')} words from the pocketsphinx LM, and

@@ -1,15 +1,16 @@
 // Tunes the beam search's LM weight (α) and word bonus (β) on dev sets with a real acoustic model
-// and writes the result down (models/lm/tuning.json; with --write also decoder-params.json).
+// and writes the result down (models/lm/tuning.json; with --write also the model's own <model>.decoder.json).
 //   node --import tsx models/lm/tune-decoder.ts --model student --sets arctic_native,speechocean762 [--limit 60] [--write]
 //     [--weights 0.2,0.4] [--bonuses 0,1] [--unks -20,-10] [--beam 16]   (grids; --write keeps the best point's α, β, unk and beam)
 //     [--half tune|report]  (rows 1, 3, 5… or 2, 4, 6… of each set: tune on one half, report on the other)
 //     [--out record.json]   (default models/lm/tuning.json; another path scores the report half without touching the record)
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { evaluate } from '../../electron/core/eval/evaluate.js';
 import { readManifest, type ManifestRow } from '../../electron/core/eval/manifest.js';
 import { addCounts, wordErrorRate, ZERO_COUNTS } from '../../electron/core/eval/wer.js';
-import { DEFAULT_DECODER_PARAMS } from '../../electron/core/decode/params.js';
+import { DEFAULT_DECODER_PARAMS, decoderParamsPathFor } from '../../electron/core/decode/params.js';
+import { resolveModelPath } from '../../electron/core/transcribe/model-paths.js';
 
 const here = (rel: string): string => fileURLToPath(new URL(rel, import.meta.url));
 const argv = process.argv.slice(2);
@@ -62,11 +63,10 @@ const record = { model, sets, half: opt('half', 'all'), utterancesPerSet: Object
 writeFileSync(opt('out', here('tuning.json')), `${JSON.stringify(record, null, 2)}\n`);
 console.log(`best: α ${best.lmWeight} β ${best.wordBonus} unk ${best.unkLogProb} beam ${beam} mean WER ${best.mean} (greedy ${greedy.mean})`);
 if (argv.includes('--write')) {
-  const params = JSON.parse(readFileSync(here('decoder-params.json'), 'utf8')) as Record<string, unknown>;
-  params.lmWeight = best.lmWeight;
-  params.wordBonus = best.wordBonus;
-  params.unkLogProb = best.unkLogProb;
-  params.beam = beam;
-  params.notes = `Tuned on ${sets.join(', ')} dev sets with the ${model} model (${record.date.slice(0, 10)}); the grid is in models/lm/tuning.json. Natural-log units.`;
-  writeFileSync(here('decoder-params.json'), `${JSON.stringify(params, null, 2)}\n`);
+  // The tuning belongs to this model: it goes beside the model file, not into the global defaults.
+  const path = decoderParamsPathFor(resolveModelPath(model));
+  const params = { notes: '', lmWeight: best.lmWeight, wordBonus: best.wordBonus, unkLogProb: best.unkLogProb, beam };
+  params.notes = `Tuned on the ${record.half} rows of the ${sets.join(', ')} dev sets with ${model} (${record.date.slice(0, 10)}): greedy ${greedy.mean}, best mean ${best.mean} % WER; the grid is in ${opt('out', 'models/lm/tuning.json')}. Natural-log units.`;
+  writeFileSync(path, `${JSON.stringify(params, null, 2)}\n`);
+  console.log(`wrote ${path}`);
 }

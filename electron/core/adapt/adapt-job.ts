@@ -234,8 +234,10 @@ export async function adaptToProfile(opts: AdaptOptions): Promise<AdaptResult> {
     const holdoutSeconds = span(split.holdout) * FRAME_SECONDS;
 
     // Held-out references (teacher) and the base student's hypotheses, decoded the same way.
-    const decode = pieceDecoder(opts.lm ?? true);
-    const references = split.holdout.map((p) => decode(files[p.file].teacher, p));
+    // Each model's output is decoded with the settings tuned for that model.
+    const decodeTeacher = pieceDecoder(opts.lm ?? true, teacherPath);
+    const decode = pieceDecoder(opts.lm ?? true, studentPath);
+    const references = split.holdout.map((p) => decodeTeacher(files[p.file].teacher, p));
     const before = split.holdout.map((p) => decode(files[p.file].base, p));
     const baseCounts = score(references, before);
     checkAbort(signal);
@@ -357,8 +359,8 @@ function estimateTrainSeconds(model: HdnnModel, trainAudioSeconds: number, epoch
   return (trainAudioSeconds / FRAME_SECONDS) * epochs * 0.6e-3 * scale;
 }
 
-function pieceDecoder(lm: boolean): (logprobs: Float32Array, p: Piece) => string {
-  const decoder = createDecoder({ lm });
+function pieceDecoder(lm: boolean, modelPath: string): (logprobs: Float32Array, p: Piece) => string {
+  const decoder = createDecoder({ lm, modelPath });
   return (logprobs, p) => {
     decoder.reset(0);
     decoder.push(logprobs.subarray(p.from * NUM_CLASSES, p.to * NUM_CLASSES), p.to - p.from);

@@ -60,6 +60,15 @@ export function parseDecoderParams(raw: unknown, where: string, base?: DecoderPa
 /** The defaults, from models/lm/decoder-params.json (checked once, at import). */
 export const DEFAULT_DECODER_PARAMS: Readonly<DecoderParams> = Object.freeze(parseDecoderParams(defaults, 'models/lm/decoder-params.json'));
 
+/**
+ * A model's own tuning sits beside it: `teacher.onnx` → `teacher.decoder.json`. α and β depend on
+ * how peaked and how accurate the acoustic model is, so a setting tuned for one model is only a
+ * guess for the next (the student will not be as sure of itself as the teacher).
+ */
+export function decoderParamsPathFor(modelPath: string): string {
+  return `${modelPath.replace(/\.onnx$/i, '')}.decoder.json`;
+}
+
 /** Params from a tuning file (e.g. written after a dev-set sweep); fields it lacks keep the defaults. */
 export function loadDecoderParams(path: string): DecoderParams {
   let raw: unknown;

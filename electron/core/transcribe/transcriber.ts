@@ -48,8 +48,9 @@ export class Pipeline implements StreamingTranscriber {
   static async create(opts: PipelineOptions = {}): Promise<Pipeline> {
     const choice = opts.model ?? defaultModel();
     const patch = opts.profile ? profilePatch(opts.profile) : undefined;
-    const model = await loadModel(resolveModelPath(choice), { provider: opts.provider ?? 'auto', threads: opts.threads ?? 1, patch });
-    const decoder = createDecoder({ lm: opts.lm ?? true, params: opts.decoder });
+    const modelPath = resolveModelPath(choice);
+    const model = await loadModel(modelPath, { provider: opts.provider ?? 'auto', threads: opts.threads ?? 1, patch });
+    const decoder = createDecoder({ lm: opts.lm ?? true, modelPath, params: opts.decoder });
     const name = `${choice}:${model.info.version}${model.patchedAs ? `+${model.patchedAs}` : ''}`;
     return new Pipeline(model, createRunner(model, opts.window), decoder, name, opts.pauseFrames ?? 30, opts.onLogprobs);
   }

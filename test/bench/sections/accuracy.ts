@@ -3,7 +3,10 @@
  * on disk. Sets run one after another, each system in its own child process, so nothing runs
  * alongside a measurement but what the machine's other users run.
  */
+import { relative } from 'node:path';
+import { decoderParamsSource } from '../../../electron/core/transcribe/decoder-factory.js';
 import { loadDevSet, type DevSet } from '../dev-sets.js';
+import { REPO } from '../paths.js';
 import { HAS_GNU_TIME } from '../measure.js';
 import { available, modelTargets, unavailable, type Available, type BySet } from '../model-targets.js';
 import type { SystemName } from '../options.js';
@@ -53,7 +56,7 @@ function systemsFor(ctx: BenchContext, notes: string[]): SystemSpec[] {
         system: model,
         lm,
         label: model,
-        decoding: lm ? 'LM beam search (models/lm/hushscribe-3gram.bin, decoder-params.json)' : 'greedy (--no-lm)',
+        decoding: lm ? `LM beam search (models/lm/hushscribe-3gram.bin, ${relative(REPO, decoderParamsSource(path))})` : 'greedy (--no-lm)',
         size: lm ? `${fmtMb(size + lmSizeBytes())} (model ${fmtMb(size)} + LM ${fmtMb(lmSizeBytes())})` : fmtMb(size),
         onlySets,
         run: (set, tmp) => runOurModel(model, lm, set, tmp),

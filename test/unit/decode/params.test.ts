@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { DEFAULT_DECODER_PARAMS, loadDecoderParams } from '../../../electron/core/decode/params.js';
+import { DEFAULT_DECODER_PARAMS, decoderParamsPathFor, loadDecoderParams } from '../../../electron/core/decode/params.js';
+import { decoderParamsSource } from '../../../electron/core/transcribe/decoder-factory.js';
+import { DECODER_PARAMS_PATH, NAMED_MODELS } from '../../../electron/core/transcribe/model-paths.js';
 import { ModelError } from '../../../electron/core/errors.js';
 
 describe('decoder parameters', () => {
@@ -37,5 +39,23 @@ describe('decoder parameters', () => {
       () => loadDecoderParams(path),
       (e: unknown) => e instanceof ModelError && e.userMessage.startsWith(path),
     );
+  });
+
+  it("a model's own tuning file sits beside it and wins over the global defaults", () => {
+    assert.equal(decoderParamsPathFor('/m/teacher.onnx'), '/m/teacher.decoder.json');
+    const model = join(dir, 'some-model.onnx');
+    assert.equal(decoderParamsSource(model), DECODER_PARAMS_PATH, 'no sidecar: the global file');
+    writeFileSync(join(dir, 'some-model.decoder.json'), JSON.stringify({ lmWeight: 1.9, beam: 8 }));
+    assert.equal(decoderParamsSource(model), join(dir, 'some-model.decoder.json'));
+    const p = loadDecoderParams(decoderParamsSource(model));
+    assert.deepEqual([p.lmWeight, p.beam, p.tokenPrune], [1.9, 8, DEFAULT_DECODER_PARAMS.tokenPrune]);
+  });
+
+  it('the shipped models carry their own tuning files, and they parse', () => {
+    for (const name of ['fixture', 'teacher'] as const) {
+      const source = decoderParamsSource(NAMED_MODELS[name].path);
+      assert.notEqual(source, DECODER_PARAMS_PATH, name);
+      assert.ok(loadDecoderParams(source).lmWeight > 0, name);
+    }
   });
 });
