@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { adaptToProfile, type AdaptProgress } from '../../../electron/core/adapt/adapt-job.js';
@@ -16,6 +15,7 @@ import { transcribeFile } from '../../../electron/core/transcribe/file.js';
 import { readProfile } from '../../../electron/core/adapt/profile-store.js';
 import { readManifest } from '../../../electron/core/eval/manifest.js';
 import { sharedPath } from '../../helpers/paths.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { adaptFixture } from './fixture.js';
 
 const fx = adaptFixture();
@@ -23,7 +23,7 @@ const ARCTIC = sharedPath('data/corpora/arctic_native');
 
 /** A session folder: `n` real recordings copied next to a manifest (no transcripts), as the app would hand over. */
 function session(n: number, declared?: string): { dir: string; manifest: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'hush-adapt-'));
+  const dir = tempDir('hush-adapt-');
   mkdirSync(join(dir, 'audio'));
   const rows = readFileSync(join(ARCTIC, 'dev.tsv'), 'utf8').trim().split('\n').slice(1, n + 1).map((l) => l.split('\t'));
   const lines = ['id\taudio\tduration_s\tspeaker\ttext'];
@@ -58,7 +58,7 @@ const models = { studentPath: fx.student, teacherPath: fx.teacher, lm: false };
 describe('adaptation job', () => {
   it('refuses less than 30 s of speech with one line, before any training', async () => {
     const { manifest } = session(3);
-    const profiles = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    const profiles = tempDir('hush-prof-');
     const phases = new Set<string>();
     await assert.rejects(
       adaptToProfile({ ...models, rows: await readManifest(manifest), name: 'short', profilesDir: profiles, teacherPasses: null, onProgress: (p) => phases.add(p.phase) }),
@@ -74,7 +74,7 @@ describe('adaptation job', () => {
   it('adapts on the chosen audio, reports held-out WER before and after, saves the helpful profile, and leaves its inputs untouched', async () => {
     const { dir, manifest } = session(30);
     const before = hashTree(dir);
-    const profiles = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    const profiles = tempDir('hush-prof-');
     const store = memoryStore();
     const progress: AdaptProgress[] = [];
     const r = await adaptToProfile({ ...models, rows: await readManifest(manifest), name: 'cathy', profilesDir: profiles, teacherPasses: store, onProgress: (p) => progress.push(p) });
@@ -115,7 +115,7 @@ describe('adaptation job', () => {
       await recorder.save();
     }
     assert.equal(store.puts, 3);
-    const profiles = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    const profiles = tempDir('hush-prof-');
     await assert.rejects(adaptToProfile({ ...models, rows, name: 'reuse', profilesDir: profiles, teacherPasses: store }), /s of speech/);
     assert.equal(store.hits, 3, 'every file found the pass kept for it');
     assert.equal(store.puts, 3, 'and the teacher was not run again');
@@ -133,7 +133,7 @@ describe('adaptation job', () => {
 
   it('saves nothing, and says why, when adapting does not lower the held-out WER', async () => {
     const { manifest } = session(30);
-    const profiles = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    const profiles = tempDir('hush-prof-');
     // The student as its own teacher: it already agrees with itself (0% WER), so nothing can help.
     const r = await adaptToProfile({ ...models, teacherPath: fx.student, rows: await readManifest(manifest), name: 'same', profilesDir: profiles, teacherPasses: null, minSpeechSeconds: 10, training: { epochs: 1 } });
     assert.equal(r.profilePath, null);
@@ -143,7 +143,7 @@ describe('adaptation job', () => {
 
   it('cancelling leaves no profile and no partial file', async () => {
     const { manifest } = session(30);
-    const profiles = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    const profiles = tempDir('hush-prof-');
     const controller = new AbortController();
     await assert.rejects(
       adaptToProfile({ ...models, rows: await readManifest(manifest), name: 'stop', profilesDir: profiles, teacherPasses: null, signal: controller.signal, onProgress: (p) => { if (p.phase === 'training') controller.abort(); } }),

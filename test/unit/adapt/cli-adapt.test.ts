@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { sha256Hex } from '../../../electron/core/adapt/apply.js';
@@ -10,6 +9,7 @@ import { studentWeightsFrom } from '../../../electron/core/adapt/hdnn.js';
 import { saveProfile } from '../../../electron/core/adapt/profile-store.js';
 import { readSafetensors } from '../../../electron/core/adapt/safetensors.js';
 import { repoPath, sharedPath } from '../../helpers/paths.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { adaptFixture } from './fixture.js';
 
 const fx = adaptFixture();
@@ -17,7 +17,7 @@ const CLI = repoPath('electron/cli/hushscribe.mjs');
 const ARCTIC = sharedPath('data/corpora/arctic_native');
 
 function manifest(n: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hush-cli-'));
+  const dir = tempDir('hush-cli-');
   const lines = readFileSync(join(ARCTIC, 'dev.tsv'), 'utf8').trim().split('\n');
   const rows = lines.slice(1, n + 1).map((l) => { const c = l.split('\t'); c[1] = join(ARCTIC, c[1]); c[4] = ''; return c.join('\t'); });
   writeFileSync(join(dir, 'm.tsv'), `${[lines[0], ...rows].join('\n')}\n`);
@@ -25,14 +25,14 @@ function manifest(n: number): string {
 }
 
 function env(profiles: string): NodeJS.ProcessEnv {
-  return { ...process.env, HUSHSCRIBE_PROFILES: profiles, HUSHSCRIBE_CACHE: mkdtempSync(join(tmpdir(), 'hush-cache-')), HUSHSCRIBE_LOG: 'error' };
+  return { ...process.env, HUSHSCRIBE_PROFILES: profiles, HUSHSCRIBE_CACHE: tempDir('hush-cache-'), HUSHSCRIBE_LOG: 'error' };
 }
 
 const models = ['--student', fx.student, '--teacher', fx.teacher, '--no-lm'];
 
 /** A transcribed manifest of `n` dev utterances, with absolute audio paths. */
 function scoredManifest(n: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hush-cli-'));
+  const dir = tempDir('hush-cli-');
   const lines = readFileSync(join(ARCTIC, 'dev.tsv'), 'utf8').trim().split('\n');
   const rows = lines.slice(1, n + 1).map((l) => { const c = l.split('\t'); c[1] = join(ARCTIC, c[1]); return c.join('\t'); });
   writeFileSync(join(dir, 'm.tsv'), `${[lines[0], ...rows].join('\n')}\n`);
@@ -54,7 +54,7 @@ async function nudgedProfile(dir: string, name: string, version?: string): Promi
 
 describe('hushscribe eval --profile', () => {
   it('scores with the named profile applied, and with the base model and a warning when the profile does not fit', async () => {
-    const profiles = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    const profiles = tempDir('hush-prof-');
     await nudgedProfile(profiles, 'Board room');
     await nudgedProfile(profiles, 'old', 'student-hdnn-0');
     const evalWith = (...extra: string[]) => spawnSync(process.execPath, [CLI, 'eval', scoredManifest(3), '--model', fx.student, '--no-lm', '--quiet', ...extra], { env: env(profiles), encoding: 'utf8' });
@@ -76,7 +76,7 @@ describe('hushscribe eval --profile', () => {
 
 describe('hushscribe adapt', () => {
   it('prints the held-out WER before and after and the time taken; transcribe --profile then uses the profile', () => {
-    const profiles = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    const profiles = tempDir('hush-prof-');
     const r = spawnSync(process.execPath, [CLI, 'adapt', manifest(30), '--name', 'desk', '--holdout', '0.2', ...models], { env: env(profiles), encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /held-out WER against the teacher: before [\d.]+%, after [\d.]+%/);
@@ -92,16 +92,16 @@ describe('hushscribe adapt', () => {
   });
 
   it('says what it needs in one line', () => {
-    const r = spawnSync(process.execPath, [CLI, 'adapt', manifest(2)], { env: env(mkdtempSync(join(tmpdir(), 'p-'))), encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, 'adapt', manifest(2)], { env: env(tempDir('hush-prof-')), encoding: 'utf8' });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /^hushscribe adapt: usage: hushscribe adapt MANIFEST.tsv --name NAME/);
-    const short = spawnSync(process.execPath, [CLI, 'adapt', manifest(3), '--name', 'x', ...models], { env: env(mkdtempSync(join(tmpdir(), 'p-'))), encoding: 'utf8' });
+    const short = spawnSync(process.execPath, [CLI, 'adapt', manifest(3), '--name', 'x', ...models], { env: env(tempDir('hush-prof-')), encoding: 'utf8' });
     assert.equal(short.status, 1);
     assert.match(short.stderr, /^hushscribe adapt: only [\d.]+ s of audio; adaptation needs at least 30 s of speech\n$/);
   });
 
   it('Ctrl-C cancels and saves nothing', async () => {
-    const profiles = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    const profiles = tempDir('hush-prof-');
     const child = spawn(process.execPath, [CLI, 'adapt', manifest(30), '--name', 'int', '--epochs', '500', ...models], { env: env(profiles) });
     let err = '';
     const code = await new Promise<number | null>((resolve) => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { applyProfile, sha256Hex } from '../../../electron/core/adapt/apply.js';
@@ -14,6 +13,7 @@ import { HushError } from '../../../electron/core/errors.js';
 import { loadModel, StreamingRunner } from '../../../electron/core/inference/index.js';
 import { Pipeline } from '../../../electron/core/transcribe/transcriber.js';
 import { readNpyFloat32 } from '../../helpers/npy.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { adaptFixture } from './fixture.js';
 
 const fx = adaptFixture();
@@ -57,7 +57,7 @@ async function studentLogprobs(profile?: string, dir?: string): Promise<{ lp: Fl
 
 describe('profile store', () => {
   it('saves only the gates plus metadata, atomically, under HUSHSCRIBE_PROFILES', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    const dir = tempDir('hush-prof-');
     const saved = process.env.HUSHSCRIBE_PROFILES;
     process.env.HUSHSCRIBE_PROFILES = dir;
     try {
@@ -82,7 +82,7 @@ describe('profile store', () => {
   });
 
   it('takes the names people give rooms and speakers ("Board room", "My office", "Zoë"), by name everywhere', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    const dir = tempDir('hush-prof-');
     for (const name of ['Board room', 'My office', 'Zoë', 'Dana']) {
       assert.equal(checkProfileName(name), name);
       assert.equal(await saveProfile(meta(name), shiftedGates(0.1), dir), join(dir, `${name}.profile.safetensors`));
@@ -95,7 +95,7 @@ describe('profile store', () => {
   });
 
   it('reports a corrupt profile as a one-line ProfileError naming the file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    const dir = tempDir('hush-prof-');
     const path = join(dir, 'bad.profile.safetensors');
     writeFileSync(path, 'not a profile at all');
     await assert.rejects(readProfile('bad', dir), (err: unknown) => err instanceof ProfileError && err.userMessage.includes(path) && !err.userMessage.includes('\n'));
@@ -105,7 +105,7 @@ describe('profile store', () => {
 
 describe('applying a profile at model load', () => {
   it('runs the adapted model: onnxruntime with patched gates equals the tfjs student with those gates', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    const dir = tempDir('hush-prof-');
     const gates = shiftedGates(0.2);
     await saveProfile(meta('room'), gates, dir);
     const base = await studentLogprobs();
@@ -127,7 +127,7 @@ describe('applying a profile at model load', () => {
     ['another build of the same version (hash differs)', { baseModelSha256: 'f'.repeat(64) }, /SHA-256 differs/],
   ] as const) {
     it(`ignores a profile made for ${what}, with a warning, and runs the base model`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+      const dir = tempDir('hush-prof-');
       await saveProfile(meta('p', over), shiftedGates(0.2), dir);
       const base = await studentLogprobs();
       const r = await studentLogprobs('p', dir);
@@ -140,7 +140,7 @@ describe('applying a profile at model load', () => {
   }
 
   it('ignores a profile whose gate shapes do not fit the model, and a corrupt or missing one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    const dir = tempDir('hush-prof-');
     const small = new Map(GATE_PARAMS.map((n) => [n, { shape: n.endsWith('weight') ? [8, 8, 1] : [8], data: new Float32Array(n.endsWith('weight') ? 64 : 8) }]));
     await saveProfile(meta('shape'), small, dir);
     writeFileSync(join(dir, 'junk.profile.safetensors'), new Uint8Array(100));
@@ -152,7 +152,7 @@ describe('applying a profile at model load', () => {
   });
 
   it('shows in the transcriber: the model name carries the profile, and an ignored one leaves a warning', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hush-prof-'));
+    const dir = tempDir('hush-prof-');
     const saved = process.env.HUSHSCRIBE_PROFILES;
     process.env.HUSHSCRIBE_PROFILES = dir;
     try {

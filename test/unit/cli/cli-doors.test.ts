@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { repoPath, sharedPath } from '../../helpers/paths.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const CLI = repoPath('electron/cli/hushscribe.mjs');
-const dir = mkdtempSync(join(tmpdir(), 'hush-cli-'));
+const dir = tempDir('hush-cli-');
 
 function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, HUSHSCRIBE_LOG: 'warn' } });

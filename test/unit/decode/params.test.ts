@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DEFAULT_DECODER_PARAMS, decoderParamsPathFor, loadDecoderParams } from '../../../electron/core/decode/params.js';
 import { decoderParamsSource } from '../../../electron/core/transcribe/decoder-factory.js';
 import { DECODER_PARAMS_PATH, NAMED_MODELS } from '../../../electron/core/transcribe/model-paths.js';
 import { ModelError } from '../../../electron/core/errors.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 describe('decoder parameters', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hush-params-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('hush-params-');
 
   it('defaults come from models/lm/decoder-params.json', () => {
     const file = JSON.parse(readFileSync(new URL('../../../models/lm/decoder-params.json', import.meta.url), 'utf8')) as Record<string, unknown>;

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { decodeAudioFile } from '../../../electron/core/audio/index.js';
 import { extractLogMel } from '../../../electron/core/features/logmel.js';
 import { PYTHON, repoPath, SPEECH_FLAC } from '../../helpers/paths.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 describe('Python twin of the feature extractor', () => {
   it('matches the TypeScript extractor within 1e-4 on real speech', async () => {
     const speech = await decodeAudioFile(SPEECH_FLAC);
-    const dir = mkdtempSync(join(tmpdir(), 'hush-parity-'));
+    const dir = tempDir('hush-parity-');
     const wavPath = join(dir, 'speech.f32');
     const featPath = join(dir, 'feats.f32');
     writeFileSync(wavPath, Buffer.from(speech.buffer, speech.byteOffset, speech.byteLength));

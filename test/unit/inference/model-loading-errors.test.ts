@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ModelError } from '../../../electron/core/errors.js';
 import { loadModel } from '../../../electron/core/inference/index.js';
 import { FIXTURE_STREAMING } from '../../helpers/paths.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'hush-models-'));
+const dir = tempDir('hush-models-');
 
 async function rejectsNaming(path: string, pattern: RegExp): Promise<void> {
   await assert.rejects(loadModel(path, { provider: 'cpu' }), (err: unknown) => {

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ModelError } from '../../../electron/core/errors.js';
 import { loadLm } from '../../../electron/core/lm/load.js';
 import { buildTinyLm } from '../../fixtures/lm/tiny-lm.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 describe('loading an LM file that is not right', () => {
   const good = readFileSync(buildTinyLm().path);
-  const dir = mkdtempSync(join(tmpdir(), 'hush-lm-bad-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('hush-lm-bad-');
   const write = (name: string, bytes: Uint8Array): string => {
     const path = join(dir, name);
     writeFileSync(path, bytes);

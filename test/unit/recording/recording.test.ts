@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { CaptureSession } from '../../../electron/core/recording/capture.js';
 import { RecordingStore, newSessionId } from '../../../electron/core/recording/store.js';
 import { WavWriter, readWavSamples, repairWav, wavSampleCount } from '../../../electron/core/recording/wav.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hush-rec-'));
-after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('hush-rec-');
 
 const tone = (n: number, seed = 1) => Int16Array.from({ length: n }, (_, i) => Math.round(8000 * Math.sin((i * seed) / 7)));
 

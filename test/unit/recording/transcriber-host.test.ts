@@ -3,19 +3,17 @@
  * recording file, times are absolute, and a crashed worker is respawned and resumes from the last final.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { workerRequests } from '../../../electron/core/contract/channels.js';
 import { RpcPeer } from '../../../electron/core/contract/rpc.js';
 import { ModelError } from '../../../electron/core/errors.js';
 import type { WireMessage } from '../../../electron/core/contract/wire.js';
 import { WavWriter } from '../../../electron/core/recording/wav.js';
 import { TranscriberHost, type WorkerLink } from '../../../electron/server/service/transcriber-host.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hush-host-'));
-after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('hush-host-');
 
 interface FakeOptions {
   /** Crash (exit) on the Nth push. */

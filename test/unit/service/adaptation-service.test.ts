@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { AdaptCancelled } from '../../../electron/core/adapt/errors.js';
@@ -18,6 +17,7 @@ import { RecordingStore, newSessionId } from '../../../electron/core/recording/s
 import { WavWriter } from '../../../electron/core/recording/wav.js';
 import { HushService } from '../../../electron/server/service/index.js';
 import type { WorkerLink } from '../../../electron/server/service/transcriber-host.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 type AdaptRequest = JobRequestOf<'adapt'>;
 
@@ -48,7 +48,7 @@ function fakeJobs(run: (req: AdaptRequest, emit: (p: unknown) => void, cancelled
 }
 
 function service(spawnJobWorker: () => WorkerLink): { svc: HushService; events: AdaptProgressEvent[]; dir: string; store: RecordingStore } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hush-adapt-svc-'));
+  const dir = tempDir('hush-adapt-svc-');
   const svc = new HushService({
     mode: 'browser', version: 'test', configDir: dir, defaultStorageDir: dir, loopback: false, spawnJobWorker,
     spawnWorker: () => { throw new Error('no transcriber in this test'); },
@@ -142,7 +142,7 @@ test('cancelling a running adaptation ends it as cancelled, with no profile, and
 });
 
 test('deleting a recording also deletes the teacher passes kept for it (a transcript can be decoded from them)', async () => {
-  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'hush-cache-'));
+  const cache = tempDir('hush-cache-');
   const saved = process.env.HUSHSCRIBE_CACHE;
   process.env.HUSHSCRIBE_CACHE = cache;
   try {
