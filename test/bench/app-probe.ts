@@ -108,6 +108,22 @@ export const median = (xs: number[]): number => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+/** Wall seconds a working process needs to reach its working size (V8's young generation, in-flight buffers). */
+export const WARM_WALL_S = 60;
+
+/**
+ * The samples after warm-up: past 10 % of the audio *and* WARM_WALL_S of wall time. At 40×
+ * real time 10 % of 2 h is reached 16 s in, before V8 has grown its young generation under
+ * the allocation rate, so an audio-only rule compared an idle-sized heap with a working one
+ * and called the difference growth (78 → 99 MiB, while a forced GC showed live objects flat
+ * at ~7 MiB). Falls back to the audio rule when the run is too short for the wall rule.
+ */
+export function warmSamples<T extends { wallS: number; audioS: number }>(samples: readonly T[], audioS: number): T[] {
+  const byAudio = samples.filter((s) => s.audioS >= audioS * 0.1);
+  const both = byAudio.filter((s) => s.wallS >= WARM_WALL_S);
+  return both.length >= 3 ? both : byAudio;
+}
+
 /** Least-squares slope of y over x. */
 export function slope(xs: number[], ys: number[]): number {
   const n = xs.length;

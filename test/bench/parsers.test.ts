@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { warmSamples, WARM_WALL_S } from './app-probe.js';
 import { parseBatchTotals, parseHypFile } from './pocketsphinx.js';
 import { parseDecoderBench } from './sections/decoder-speed.js';
 import { markdownTables } from './sections/placeholders.js';
@@ -48,4 +49,14 @@ test('parseDecoderBench reads models/lm/bench-decoder.ts output', () => {
 test('markdownTables finds tables with their headings', () => {
   const t = markdownTables('# Card\n\n## Experiments\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\ntext\n');
   assert.deepEqual(t, [{ heading: 'Experiments', table: '| a | b |\n|---|---|\n| 1 | 2 |' }]);
+});
+
+test('memory warm-up waits for both 10 % of the audio and a minute of wall time, unless the run is too short', () => {
+  const fast = Array.from({ length: 40 }, (_, i) => ({ wallS: i * 5, audioS: i * 5 * 44 }));
+  const warm = warmSamples(fast, fast[fast.length - 1].audioS);
+  assert.equal(warm[0].wallS, WARM_WALL_S, 'at 44x real time the wall rule decides');
+  const slow = Array.from({ length: 40 }, (_, i) => ({ wallS: i * 30, audioS: i * 30 }));
+  assert.equal(warmSamples(slow, 39 * 30)[0].audioS, 120, 'in real time the audio rule decides');
+  const short = Array.from({ length: 6 }, (_, i) => ({ wallS: i * 5, audioS: i * 100 }));
+  assert.equal(warmSamples(short, 500)[0].audioS, 100, 'too short for the wall rule: the audio rule');
 });

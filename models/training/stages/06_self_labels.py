@@ -205,13 +205,14 @@ def main():
     }
     summary = {"source": str(src.listfile), "utterances": len(src.ids), "hours": round(sum(src.hours), 4),
                "min_confidence": args.min_confidence, "labellers": {}}
-    kept_text = {}
+    kept_text, all_text = {}, {}
     for name in LABELLERS:
         if labels[name] is None:
             continue
         texts, confs = labels[name]
         kept, left = choose(src.ids, texts, confs, args.min_confidence if name == "teacher" else None)
         kept_text[name] = {src.ids[i]: texts[i] for i in kept}
+        all_text[name] = {u: t for u, t in zip(src.ids, texts) if t}
         hours = sum(src.hours[i] for i in kept)
         log.info("%s: kept %d of %d utterances (%.3f of %.3f h); left out: %s", name, len(kept), len(src.ids), hours, sum(src.hours),
                  ", ".join(f"{len(v)} {k}" for k, v in left.items()) or "none")
@@ -241,6 +242,11 @@ def main():
         summary["agreement"] = {"ref": "pocketsphinx", "hyp": "teacher", "on": "utterances both kept", **agree}
         log.info("agreement: teacher labels against pocketsphinx labels on %d utterances both kept: WER %s (%d/%d words)",
                  agree["utterances"], "n/a" if agree["wer"] is None else f"{agree['wer']:.2f} %", agree["errors"], agree["ref_words"])
+        # Before the confidence filter too: with a weak teacher almost nothing is kept, and this says how far apart the two are.
+        every = agreement(all_text["pocketsphinx"], all_text["teacher"])
+        summary["agreement_unfiltered"] = {"ref": "pocketsphinx", "hyp": "teacher", "on": "utterances both labelled, before filtering", **every}
+        log.info("agreement before filtering: teacher labels against pocketsphinx labels on %d utterances: WER %s (%d/%d words)",
+                 every["utterances"], "n/a" if every["wer"] is None else f"{every['wer']:.2f} %", every["errors"], every["ref_words"])
     else:
         summary["agreement"] = None
         log.info("agreement: needs both labellers' labels; only %s available", ", ".join(kept_text) or "none")

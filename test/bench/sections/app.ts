@@ -27,7 +27,7 @@ import { decodeJson, encodeFrame, encodeJson, FRAME_SAMPLES, type WireMessage } 
 import { defaultModel } from '../../../electron/core/transcribe/model-paths.js';
 import { transcribeFile } from '../../../electron/core/transcribe/file.js';
 import { ensureRendererBuilt, freePort, launchChromium, processTree, speechFixture, startHost, waitFor, type Host } from '../../e2e/harness.js';
-import { cmdline, loopOffset, median, procKb, pssKb, RATE, readPcm16, slope, utterances, type Span } from '../app-probe.js';
+import { cmdline, loopOffset, median, procKb, pssKb, RATE, readPcm16, slope, utterances, WARM_WALL_S, warmSamples, type Span } from '../app-probe.js';
 import { repoPath } from '../paths.js';
 import { mdTable, status } from '../table.js';
 import { TARGETS } from '../targets.js';
@@ -358,7 +358,7 @@ function fpsPart(raf: number[], targets: TargetCheck[]): string {
 
 function memoryPart(mem: MemoryResult, targets: TargetCheck[]): string {
   const hours = mem.audioS / 3600;
-  const warm = mem.samples.filter((s) => s.audioS >= mem.audioS * 0.1);
+  const warm = warmSamples(mem.samples, mem.audioS);
   const rows: string[][] = [];
   for (const role of mem.roles) {
     const series = mem.samples.filter((s) => s.kb[role] !== null && s.kb[role] !== undefined);
@@ -378,7 +378,7 @@ function memoryPart(mem: MemoryResult, targets: TargetCheck[]): string {
   const full = hours >= 2;
   return [
     `**Memory over a long recording at accelerated speed:** ${(mem.audioS / 60).toFixed(1)} min of audio (the fixture looped) recorded in ${(mem.wallS / 60).toFixed(1)} min wall (${(mem.audioS / mem.wallS).toFixed(1)}× real time), transcribed up to ${(mem.transcribedS / 60).toFixed(1)} min${full ? '' : `; **less than 2 hours fitted the time budget, so the 2-hour figures are extrapolated** linearly from the slope after warm-up`}.`,
-    `Frames go through the WebSocket contract exactly as the page sends them (a Node client: \`capture.start\`, 20 ms binary frames, \`capture.stop\`), paced to stay at most ${LEAD_S} s ahead of the transcript the host reports (and ≤ ${MAX_SPEED}× real time). RSS (VmRSS, MiB) sampled every ${SAMPLE_EVERY_S} s; "warm" is the first sample after 10 % of the audio; the slope is a least-squares fit over the samples after it, per hour of *audio*. Chromium stayed attached on the Record view: like any open page it receives every \`transcript.update\` and stores the finals in IndexedDB, but it shows only its own recording (${mem.pageSegments} live segments, from the latency run), so the DOM of a 2-hour live transcript is **not** in these figures, and neither is the page's own capture (AudioWorklet + WebSocket sends) over 2 hours. Chromium's rows add RSS over its processes of each type (shared pages counted in each), and "chromium total PSS" splits shared pages.`,
+    `Frames go through the WebSocket contract exactly as the page sends them (a Node client: \`capture.start\`, 20 ms binary frames, \`capture.stop\`), paced to stay at most ${LEAD_S} s ahead of the transcript the host reports (and ≤ ${MAX_SPEED}× real time). RSS (VmRSS, MiB) sampled every ${SAMPLE_EVERY_S} s; "warm" is the first sample after 10 % of the audio and ${WARM_WALL_S} s of wall time (V8 grows its young generation under load in the first seconds; counting that ramp as growth was a measuring error); the slope is a least-squares fit over the samples after it, per hour of *audio*. Chromium stayed attached on the Record view: like any open page it receives every \`transcript.update\` and stores the finals in IndexedDB, but it shows only its own recording (${mem.pageSegments} live segments, from the latency run), so the DOM of a 2-hour live transcript is **not** in these figures, and neither is the page's own capture (AudioWorklet + WebSocket sends) over 2 hours. Chromium's rows add RSS over its processes of each type (shared pages counted in each), and "chromium total PSS" splits shared pages.`,
     mdTable(['process', 'start', 'warm', 'peak (sampled)', 'end', 'VmHWM', 'slope MiB/h audio', 'at 2 h'], rows, [false, true, true, true, true, true, true, true]),
   ].join('\n\n');
 }
