@@ -18,15 +18,23 @@ function usage(): string {
   return ['usage: hushscribe <command> [options]', '', ...Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(11)} ${v}`)].join('\n');
 }
 
+const HELP = ['--help', '-h', 'help'];
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h') {
-    process.stdout.write(`${usage()}\n`);
+  if (!name || HELP.includes(name)) {
+    // `help eval` and `eval --help` both give that command's line.
+    const topic = name === 'help' ? rest[0] : undefined;
+    process.stdout.write(topic && topic in COMMANDS ? `usage: hushscribe ${topic}: ${COMMANDS[topic]}\n` : `${usage()}\n`);
     return name ? 0 : 2;
   }
   if (!(name in COMMANDS)) {
     process.stderr.write(`hushscribe: unknown command '${name}'\n${usage()}\n`);
     return 2;
+  }
+  if (rest.some((a) => a === '--help' || a === '-h')) {
+    process.stdout.write(`usage: hushscribe ${name}: ${COMMANDS[name]}\n`);
+    return 0;
   }
   try {
     const mod = (await import(`./commands/${name}.ts`)) as CommandModule;

@@ -55,6 +55,15 @@ describe('the hushscribe CLI', () => {
     });
   }
 
+  it('--help and help COMMAND print that command\'s usage and exit 0, before checking anything else', () => {
+    for (const args of [['eval', '--help'], ['help', 'eval'], ['eval', 'no-such.tsv', '-h']]) {
+      const r = cli(...args);
+      assert.equal(r.code, 0, args.join(' '));
+      assert.match(r.stdout, /^usage: hushscribe eval: score a manifest/, args.join(' '));
+    }
+    assert.match(cli('help').stdout, /transcribe[\s\S]*adapt/);
+  });
+
   it('refuses an unknown provider and an unknown option', () => {
     assertOneLineError(cli('transcribe', 'x.wav', '--provider', 'tpu'), 'tpu');
     assertOneLineError(cli('transcribe', 'x.wav', '--colour'), '--colour');
