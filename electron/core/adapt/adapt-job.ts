@@ -233,8 +233,8 @@ export async function adaptToProfile(opts: AdaptOptions): Promise<AdaptResult> {
     const trainSeconds = span(split.train) * FRAME_SECONDS;
     const holdoutSeconds = span(split.holdout) * FRAME_SECONDS;
 
-    // Held-out references (teacher) and the base student's hypotheses, decoded the same way.
-    // Each model's output is decoded with the settings tuned for that model.
+    // Held-out references (teacher) and the base student's hypotheses, each model's output decoded
+    // with the LM settings tuned for that model.
     const decodeTeacher = pieceDecoder(opts.lm ?? true, teacherPath);
     const decode = pieceDecoder(opts.lm ?? true, studentPath);
     const references = split.holdout.map((p) => decodeTeacher(files[p.file].teacher, p));
