@@ -65,8 +65,8 @@ console.log(`best: α ${best.lmWeight} β ${best.wordBonus} unk ${best.unkLogPro
 if (argv.includes('--write')) {
   // The tuning belongs to this model: it goes beside the model file, not into the global defaults.
   const path = decoderParamsPathFor(resolveModelPath(model));
-  const params = { notes: '', lmWeight: best.lmWeight, wordBonus: best.wordBonus, unkLogProb: best.unkLogProb, beam };
-  params.notes = `Tuned on the ${record.half} rows of the ${sets.join(', ')} dev sets with ${model} (${record.date.slice(0, 10)}): greedy ${greedy.mean}, best mean ${best.mean} % WER; the grid is in ${opt('out', 'models/lm/tuning.json')}. Natural-log units.`;
+  const notes = `Tuned on the ${record.half} rows of the ${sets.join(', ')} dev sets with ${model} (${record.date.slice(0, 10)}): greedy ${greedy.mean}, best mean ${best.mean} % WER; the grid is in ${opt('out', 'models/lm/tuning.json')}. Natural-log units.`;
+  const params = { notes, lmWeight: best.lmWeight, wordBonus: best.wordBonus, unkLogProb: best.unkLogProb, beam };
   writeFileSync(path, `${JSON.stringify(params, null, 2)}\n`);
   console.log(`wrote ${path}`);
 }
