@@ -18,11 +18,11 @@ function usage(): string {
   return ['usage: hushscribe <command> [options]', '', ...Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(11)} ${v}`)].join('\n');
 }
 
-const HELP = ['--help', '-h', 'help'];
+const HELP_FLAGS = ['--help', '-h'];
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || HELP.includes(name)) {
+  if (!name || name === 'help' || HELP_FLAGS.includes(name)) {
     // `help eval` and `eval --help` both give that command's line.
     const topic = name === 'help' ? rest[0] : undefined;
     process.stdout.write(topic && topic in COMMANDS ? `usage: hushscribe ${topic}: ${COMMANDS[topic]}\n` : `${usage()}\n`);
@@ -32,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`hushscribe: unknown command '${name}'\n${usage()}\n`);
     return 2;
   }
-  if (rest.some((a) => a === '--help' || a === '-h')) {
+  if (rest.some((a) => HELP_FLAGS.includes(a))) {
     process.stdout.write(`usage: hushscribe ${name}: ${COMMANDS[name]}\n`);
     return 0;
   }
