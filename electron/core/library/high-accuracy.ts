@@ -14,6 +14,24 @@ function norm(text: string): string {
     .join(' ');
 }
 
+/**
+ * Two CTC models place the same word's spike a few frames apart, and a live segment of one short word
+ * can be narrower than that, so an edit reaches SLACK_S beyond its own span on each side, never past
+ * the middle of the gap to the next segment of its channel (that word is the neighbour's).
+ */
+export const SLACK_S = 0.25;
+
+export function editReach(e: StoredSegment, live: readonly StoredSegment[]): { start: number; end: number } {
+  let start = e.start - SLACK_S;
+  let end = e.end + SLACK_S;
+  for (const o of live) {
+    if (o === e || o.channel !== e.channel) continue;
+    if (o.end <= e.start) start = Math.max(start, (o.end + e.start) / 2);
+    if (o.start >= e.end) end = Math.min(end, (e.end + o.start) / 2);
+  }
+  return { start: Math.max(0, start), end };
+}
+
 /** Seconds two spans share. */
 function overlap(a: { start: number; end: number }, b: { start: number; end: number }): number {
   return Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start));
@@ -30,8 +48,8 @@ export interface HighAccuracyMerge {
 /**
  * `live`: the session's segments now (edits included); `pass`: the high-accuracy segments, with the
  * same sessionId and channel tags. The flag's text is the pass's words whose middle lies in the
- * edited segment's span; a pass segment more than half inside that span is covered by the edit and
- * not added again (one mostly outside is added whole, so none of the pass's text is lost).
+ * edited segment's reach (`editReach`); a pass segment more than half inside that reach is covered by
+ * the edit and not added again (one mostly outside is added whole, so none of the pass's text is lost).
  */
 export function mergeHighAccuracy(live: readonly StoredSegment[], pass: readonly StoredSegment[]): HighAccuracyMerge {
   const edits = live.filter((s) => s.edited);
@@ -40,14 +58,15 @@ export function mergeHighAccuracy(live: readonly StoredSegment[], pass: readonly
   let flagged = 0;
   for (const e of edits) {
     const heard: string[] = [];
+    const reach = editReach(e, live);
     pass.forEach((p, i) => {
       if (p.channel !== e.channel) return;
-      const inside = (a: number, b: number) => (a + b) / 2 >= e.start && (a + b) / 2 <= e.end;
-      // What the pass heard over the edit's span, word by word.
+      const inside = (a: number, b: number) => (a + b) / 2 >= reach.start && (a + b) / 2 <= reach.end;
+      // What the pass heard over the edit's reach, word by word.
       if (p.words.length) heard.push(...p.words.filter((w) => inside(w.start, w.end)).map((w) => w.text));
       else if (inside(p.start, p.end)) heard.push(p.text.trim());
-      // A pass segment mostly inside the edit is covered by it; one mostly outside stays whole.
-      if (overlap(p, e) > 0.5 * Math.max(1e-6, p.end - p.start)) claimed.add(i);
+      // A pass segment mostly inside the edit's reach is covered by it; one mostly outside stays whole.
+      if (overlap(p, reach) > 0.5 * Math.max(1e-6, p.end - p.start)) claimed.add(i);
     });
     const passText = heard.filter(Boolean).join(' ');
     const { flagged: _f, highAccuracyText: _h, ...base } = e;

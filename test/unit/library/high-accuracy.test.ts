@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StoredSegment } from '../../../electron/core/contract/channels.js';
-import { mergeHighAccuracy } from '../../../electron/core/library/high-accuracy.js';
+import { editReach, mergeHighAccuracy, SLACK_S } from '../../../electron/core/library/high-accuracy.js';
 
 function seg(start: number, end: number, text: string, extra: Partial<StoredSegment> = {}): StoredSegment {
   const words = text.split(' ').filter(Boolean).map((w, i, all) => ({ text: w, start: start + ((end - start) * i) / all.length, end: start + ((end - start) * (i + 1)) / all.length, confidence: 0.9 }));
@@ -60,4 +60,22 @@ test('a pass segment starting where a kept edit starts is not stored twice (the 
   const keys = r.segments.map((s) => `${s.channel}:${s.start}`);
   assert.equal(new Set(keys).size, keys.length);
   assert.ok(r.segments.some((s) => s.text === 'long tail words here'));
+});
+
+test('an edit of one short word still hears the pass word whose spike the other model placed a few frames earlier', () => {
+  // Figures from an e2e run: the live model put "three" at 0.78-0.94 s; another CTC model may put it at 0.70-0.76 s.
+  const live = [seg(0.78, 0.94, 'my own words', { edited: true }), seg(1.88, 2, 'one')];
+  const pass = [seg(0.7, 0.76, 'three'), seg(1.86, 1.96, 'one')];
+  const r = mergeHighAccuracy(live, pass);
+  assert.equal(r.segments[0].highAccuracyText, 'three');
+  assert.deepEqual(r.segments.map((s) => s.text), ['my own words', 'one'], 'the pass word under the edit is not stored again');
+});
+
+test("an edit's reach stops halfway to its neighbour, whose words stay the neighbour's", () => {
+  const live = [seg(1, 1.2, 'a', { edited: true }), seg(1.3, 1.5, 'b')];
+  const reach = editReach(live[0], live);
+  assert.deepEqual([reach.start, reach.end], [1 - SLACK_S, 1.25]);
+  const r = mergeHighAccuracy(live, [seg(1.26, 1.28, 'bee')]);
+  assert.equal(r.segments[0].highAccuracyText, '');
+  assert.ok(r.segments.some((s) => s.text === 'bee' && !s.edited));
 });
