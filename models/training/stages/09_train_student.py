@@ -13,7 +13,7 @@ so they differ only in their loss and architecture:
 On CPU the batches come from stage 04's feature cache and the teacher's targets from stage 08's
 cache of the same copies; on a GPU (--features online) the teacher labels each augmented batch
 as it is made.
-Resumable: exp/student/last.pt. Logs: logs/09_train_student.log, exp/student/history.json.
+Resumable: exp/student/last.pt. Logs: logs/09_train_student.log (logs/09_train_student.<exp name>.log for another --exp), exp/student/history.json.
 """
 import argparse
 import sys
@@ -77,7 +77,8 @@ def ctc_loss(logp, out_len, texts):
 
 def main():
     args = parse()
-    log = stage.setup("09_train_student")
+    # Runs side by side (the shipped row and the ablation rows) each keep their own log.
+    log = stage.setup("09_train_student" + ("" if Path(args.exp).name == "student" else f".{Path(args.exp).name}"))
     device = pick_device(args.device, args.jobs)
     torch.manual_seed(args.seed)
     exp = Path(args.exp)
@@ -178,7 +179,8 @@ def main():
             state["step"] += 1
             state["hours_seen"] += seconds / 3600
             if bi % 50 == 0:
-                log.info("epoch %d step %d last loss(%s) %.3f %.0fs", state["epoch"], state["step"], row, loss.item(), time.time() - t_start)
+                log.info("epoch %d step %d last loss(%s) %.3f %.0fs spike offset a-teacher %s", state["epoch"], state["step"], row, loss.item(),
+                         time.time() - t_start, spike_gap[-1] if spike_gap else "-")
             if time.time() - last_save > 180:
                 state["elapsed"] = time.time() - t_start
                 save_all(ckpt, students, opts, state)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Stage 10: export the shipped student (row d by default) to models/student/student.onnx in streaming form.
 
-    /usr/bin/python3 models/training/stages/10_export_student.py [--row d]
+    /usr/bin/python3 models/training/stages/10_export_student.py [--row d] [--exp exp/student] [--out models/student/student.onnx]
 """
 import argparse
 import json
@@ -25,9 +25,10 @@ def main():
     p.add_argument("--row", default="d")
     p.add_argument("--version", default="student-hdnn-1")
     p.add_argument("--out", default=str(OUT / "student.onnx"))
+    p.add_argument("--exp", default=str(stage.EXP / "student"), help="the stage 09 run whose row_<row>.pt is exported")
     args = p.parse_args()
     log = stage.setup("10_export_student")
-    ckpt = stage.EXP / "student" / f"row_{args.row}.pt"
+    ckpt = Path(args.exp) / f"row_{args.row}.pt"
     if not ckpt.exists():
         raise stage.Refusal(f"{ckpt}: student checkpoint missing; run stage 09 first")
     saved = torch.load(ckpt, map_location="cpu")
