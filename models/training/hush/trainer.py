@@ -76,20 +76,25 @@ def cmvn_stats(bank, featurize, device, n=400, seed=0):
     return allf.mean(0).cpu(), allf.std(0).cpu()
 
 
-def decode_bank(model, bank, featurize, device, max_samples=16000 * 400):
-    """Greedy hypotheses and per-utterance log-probs lengths for every row of a bank."""
+def bank_logprobs(model, bank, featurize, device, max_samples=16000 * 400):
+    """Log-probs [T, C] (CPU) of every row of a bank, in bank order."""
     model.eval()
-    hyps = [""] * len(bank)
+    out = [None] * len(bank)
     with torch.no_grad():
         for idx in length_batches(bank.lengths, max_samples, random.Random(0)):
             wav, lengths = bank.batch(idx, device)
             feats, frames = featurize(wav, lengths)
             logp, out_len = run_model(model, feats, frames)
-            best = logp.argmax(-1).cpu()
+            logp = logp.float().cpu()
             for row, i in enumerate(idx):
-                hyps[i] = greedy(best[row, : int(out_len[row])].tolist())
+                out[i] = logp[row, : int(out_len[row])]
     model.train()
-    return hyps
+    return out
+
+
+def decode_bank(model, bank, featurize, device, max_samples=16000 * 400):
+    """Greedy hypotheses for every row of a bank."""
+    return [greedy(lp.argmax(-1).tolist()) for lp in bank_logprobs(model, bank, featurize, device, max_samples)]
 
 
 def run_model(model, feats, frames):
