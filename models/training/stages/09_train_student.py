@@ -49,14 +49,22 @@ def parse():
     p.add_argument("--rows", default="abcde")
     p.add_argument("--teacher", default=str(stage.EXP / "teacher" / "best.pt"))
     p.add_argument("--tau", type=float, default=2.0)
-    p.add_argument("--kd-shift", type=int, default=0, help="output frames by which teacher posteriors are delayed for the student")
+    p.add_argument("--kd-shift", type=int, default=0, help="output frames by which teacher posteriors are delayed for the student (negative: advanced; tools/spike_timing.py measures the gap)")
     return p.parse_args()
 
 
+def shift_frames(logp, shift):
+    """[B, T, C] moved `shift` frames later (negative: earlier), the edge frame repeated; T kept."""
+    if shift > 0:
+        return torch.cat([logp[:, :1].expand(-1, shift, -1), logp[:, :-shift]], dim=1)
+    if shift < 0:
+        return torch.cat([logp[:, -shift:], logp[:, -1:].expand(-1, -shift, -1)], dim=1)
+    return logp
+
+
 def frame_kd_loss(student_logp, teacher_logp, out_len, tau, shift):
-    """KL(teacher_tau || student_tau) per valid frame, teacher delayed by `shift` frames."""
-    if shift:
-        teacher_logp = torch.cat([teacher_logp[:, :1].expand(-1, shift, -1), teacher_logp[:, :-shift]], dim=1)
+    """KL(teacher_tau || student_tau) per valid frame, teacher delayed by `shift` frames (advanced when negative)."""
+    teacher_logp = shift_frames(teacher_logp, shift)
     t = min(student_logp.shape[1], teacher_logp.shape[1])
     mask = (torch.arange(t, device=out_len.device).unsqueeze(0) < out_len.unsqueeze(1)).float()
     p_t = F.softmax(teacher_logp[:, :t] / tau, dim=-1)

@@ -1,0 +1,29 @@
+import importlib.util
+import unittest
+from pathlib import Path
+
+import torch
+
+spec = importlib.util.spec_from_file_location("stage09", Path(__file__).resolve().parents[1] / "stages" / "09_train_student.py")
+stage09 = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(stage09)
+
+
+class KdShiftTest(unittest.TestCase):
+    def test_shift_moves_frames_later_or_earlier_and_keeps_length(self):
+        x = torch.arange(5.0).view(1, 5, 1)
+        self.assertEqual(stage09.shift_frames(x, 2).flatten().tolist(), [0, 0, 0, 1, 2])
+        self.assertEqual(stage09.shift_frames(x, -2).flatten().tolist(), [2, 3, 4, 4, 4])
+        self.assertEqual(stage09.shift_frames(x, 0).flatten().tolist(), [0, 1, 2, 3, 4])
+
+    def test_an_advanced_teacher_matches_a_student_that_fires_earlier(self):
+        logits = torch.randn(1, 40, 29)
+        student = torch.log_softmax(logits[:, 3:], -1)  # the student fires 3 frames earlier
+        teacher = torch.log_softmax(torch.cat([logits, logits[:, -1:].expand(-1, 3, -1)], 1)[:, :37], -1)
+        out_len = torch.tensor([34])
+        self.assertLess(float(stage09.frame_kd_loss(student, teacher, out_len, 2.0, -3)), 1e-5)
+        self.assertGreater(float(stage09.frame_kd_loss(student, teacher, out_len, 2.0, 0)), 0.1)
+
+
+if __name__ == "__main__":
+    unittest.main()
