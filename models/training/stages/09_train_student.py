@@ -28,8 +28,9 @@ from hush import stage  # noqa: E402
 from hush.assets import load_lists  # noqa: E402
 from hush.models import HighwayStudent, build_teacher, count_parameters  # noqa: E402
 from hush.sources import CachedSource, epoch_batches, training_source  # noqa: E402
+from hush.spike_timing import lag_summary  # noqa: E402
 from hush.targets import TargetBank  # noqa: E402
-from hush.text import BLANK, encode, greedy  # noqa: E402
+from hush.text import encode, greedy  # noqa: E402
 from hush.training_record import hardware  # noqa: E402
 from hush.trainer import (CTC, Budget, autocast, pick_device, training_arguments, Featurizer, dev_wer, run_model, save_checkpoint,  # noqa: E402
                           spec_augment, write_json)
@@ -211,15 +212,9 @@ def main():
 
 
 def spike_offset(student_logp, teacher_logp, out_len):
-    """Mean frame offset between student and teacher non-blank spikes (positive: student fires later)."""
-    gaps = []
-    for r in range(student_logp.shape[0]):
-        n = int(out_len[r])
-        s = (student_logp[r, :n].argmax(-1) != BLANK).nonzero().flatten().float()
-        t = (teacher_logp[r, :n].argmax(-1) != BLANK).nonzero().flatten().float()
-        if len(s) and len(t) and len(s) == len(t):
-            gaps.append(float((s - t).mean()))
-    return round(sum(gaps) / len(gaps), 2) if gaps else None
+    """Median frame lag of the student's spikes behind the teacher's over a batch (hush/spike_timing.py)."""
+    rows = range(student_logp.shape[0])
+    return lag_summary([student_logp[r, : int(out_len[r])] for r in rows], [teacher_logp[r, : int(out_len[r])] for r in rows])["median_lag_frames"]
 
 
 def save_all(path, students, opts, state):

@@ -24,6 +24,10 @@ class KdShiftTest(unittest.TestCase):
         self.assertLess(float(stage09.frame_kd_loss(student, teacher, out_len, 2.0, -3)), 1e-5)
         self.assertGreater(float(stage09.frame_kd_loss(student, teacher, out_len, 2.0, 0)), 0.1)
 
+    def test_the_training_log_reads_a_student_three_frames_late_as_lag_three(self):
+        teacher = torch.log_softmax(torch.randn(2, 60, 29) * 3, -1)
+        self.assertEqual(stage09.spike_offset(stage09.shift_frames(teacher, 3), teacher, torch.tensor([60, 50])), 3)
+
 
 if __name__ == "__main__":
     unittest.main()
