@@ -168,6 +168,24 @@ def build_teacher(config, kind=None):
     return TEACHERS[kind](**config)
 
 
+def _load(path, build):
+    saved = torch.load(path, map_location="cpu")
+    model = build(saved["config"])
+    # warm-start.pt and exports keep fp16 weights; every consumer computes in fp32.
+    model.load_state_dict({k: v.float() for k, v in saved["model"].items()})
+    return model.eval(), saved
+
+
+def load_teacher(path):
+    """(teacher in eval mode, the saved checkpoint dict) from a stage 05 checkpoint or warm-start.pt."""
+    return _load(path, build_teacher)
+
+
+def load_student(path):
+    """(student in eval mode, the saved checkpoint dict) from a stage 09 row_<r>.pt."""
+    return _load(path, lambda config: HighwayStudent(**config))
+
+
 class HighwayStudent(nn.Module):
     """The student HDNN (Lu, Guo & Renals 2017): h = f(W h' + b) * T(h') + h' * C(h').
 

@@ -30,7 +30,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hush import stage  # noqa: E402
 from hush.featbank import FeatBank, feats_path  # noqa: E402
-from hush.models import build_teacher  # noqa: E402
+from hush.models import load_teacher  # noqa: E402
 from hush.self_labels import (LABELLERS, SAFE_ID, agreement, choose, normalise_hyp, parse_hyp, ps_paths,  # noqa: E402
                               read_tsv, run_pocketsphinx, subselect, teacher_label, tsv_text, write_if_changed, write_wav)
 from hush.trainer import length_batches, run_model, save_checkpoint  # noqa: E402
@@ -94,10 +94,7 @@ def teacher_labels(src, ckpt, out_dir, log, run):
         return [r["text"] for r in rows], [float(r["confidence"]) for r in rows]
     if not run:
         return None
-    saved = torch.load(ckpt, map_location="cpu")
-    model = build_teacher(saved["config"])
-    model.load_state_dict({k: v.float() for k, v in saved["model"].items()})
-    model.eval()
+    model, saved = load_teacher(ckpt)
     bank = FeatBank([src.feats(0)])
     texts, confs = [""] * len(bank), [0.0] * len(bank)
     t0 = time.time()

@@ -15,7 +15,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hush import audio, stage  # noqa: E402
 from hush.features import LogMel  # noqa: E402
-from hush.models import build_teacher, count_parameters  # noqa: E402
+from hush.models import count_parameters, load_teacher  # noqa: E402
 from hush.onnx_export import export, save_parity_fixture, store_weights_fp16  # noqa: E402
 from hush import training_record  # noqa: E402
 
@@ -42,10 +42,7 @@ def main():
     if stage.is_done(marker, key) and (out / "teacher.onnx").exists() and Path(args.warm_start).exists():
         log.info("teacher already exported; nothing to do")
         return
-    saved = torch.load(ckpt, map_location="cpu")
-    model = build_teacher(saved["config"])
-    model.load_state_dict({k: v.float() for k, v in saved["model"].items()})
-    model.eval()
+    model, saved = load_teacher(ckpt)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "teacher.onnx"
     meta = {"parameters": str(count_parameters(model)), "architecture": f"{model.kind} {model.config}", "dev_greedy_wer": str(saved.get("dev", {}))}

@@ -21,7 +21,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hush import stage  # noqa: E402
 from hush.featbank import FeatBank, feats_path  # noqa: E402
-from hush.models import build_teacher  # noqa: E402
+from hush.models import load_teacher  # noqa: E402
 from hush.targets import compress, targets_path  # noqa: E402
 from hush.text import BLANK, greedy  # noqa: E402
 from hush.ragged import starts  # noqa: E402
@@ -66,10 +66,7 @@ def main():
     ckpt = Path(args.checkpoint)
     if not ckpt.exists():
         raise stage.Refusal(f"{ckpt}: teacher checkpoint missing; run stage 05 first")
-    saved = torch.load(ckpt, map_location="cpu")
-    model = build_teacher(saved["config"])
-    model.load_state_dict({k: v.float() for k, v in saved["model"].items()})
-    model.eval()
+    model, _ = load_teacher(ckpt)
     teacher_key = {"ckpt": str(ckpt), "mtime": ckpt.stat().st_mtime, "size": ckpt.stat().st_size}
     rows = []
     for name in args.lists:

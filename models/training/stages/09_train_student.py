@@ -26,7 +26,7 @@ import torch.nn.functional as F
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hush import stage  # noqa: E402
 from hush.assets import load_lists  # noqa: E402
-from hush.models import HighwayStudent, build_teacher, count_parameters  # noqa: E402
+from hush.models import HighwayStudent, count_parameters, load_teacher  # noqa: E402
 from hush.sources import CachedSource, epoch_batches, training_source  # noqa: E402
 from hush.spike_timing import lag_summary  # noqa: E402
 from hush.targets import TargetBank  # noqa: E402
@@ -97,10 +97,7 @@ def main():
     if needs_teacher:
         if not Path(args.teacher).exists():
             raise stage.Refusal(f"teacher checkpoint {args.teacher} is missing; run stage 05 first (or train row a alone)")
-        saved = torch.load(args.teacher, map_location="cpu")
-        teacher = build_teacher(saved["config"]).to(device)
-        teacher.load_state_dict(saved["model"])
-        teacher.eval()
+        teacher = load_teacher(args.teacher)[0].to(device)
     dev_banks = load_lists(args.dev, args.jobs, log)
     source = training_source(args.features, args.train, args.copies, args.real_repeats, device, args.seed, args.jobs, log, args.augment)
     cached_targets = None

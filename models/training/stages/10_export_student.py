@@ -13,7 +13,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hush import audio, stage  # noqa: E402
 from hush.features import LogMel  # noqa: E402
-from hush.models import HighwayStudent, count_parameters  # noqa: E402
+from hush.models import count_parameters, load_student  # noqa: E402
 from hush.onnx_export import export, save_parity_fixture, save_safetensors  # noqa: E402
 from hush import training_record  # noqa: E402
 
@@ -31,10 +31,7 @@ def main():
     ckpt = Path(args.exp) / f"row_{args.row}.pt"
     if not ckpt.exists():
         raise stage.Refusal(f"{ckpt}: student checkpoint missing; run stage 09 first")
-    saved = torch.load(ckpt, map_location="cpu")
-    model = HighwayStudent(**saved["config"])
-    model.load_state_dict({k: v.float() for k, v in saved["model"].items()})
-    model.eval()
+    model, saved = load_student(ckpt)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     gates = sum(p.numel() for p in model.gate_parameters())

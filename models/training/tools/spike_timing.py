@@ -15,16 +15,9 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hush import stage  # noqa: E402
 from hush.assets import load_lists  # noqa: E402
-from hush.models import HighwayStudent, build_teacher  # noqa: E402
+from hush.models import load_student, load_teacher  # noqa: E402
 from hush.spike_timing import lag_summary  # noqa: E402
 from hush.trainer import Featurizer, bank_logprobs  # noqa: E402
-
-
-def load(path, student):
-    saved = torch.load(path, map_location="cpu")
-    model = HighwayStudent(**saved["config"]) if student else build_teacher(saved["config"])
-    model.load_state_dict({k: v.float() for k, v in saved["model"].items()})
-    return model.eval()
 
 
 def main():
@@ -43,11 +36,11 @@ def main():
             raise stage.Refusal(f"{path}: checkpoint missing")
     banks = load_lists(args.dev, 1, log)
     featurize = Featurizer(device)
-    teacher = load(args.teacher, student=False)
+    teacher, _ = load_teacher(args.teacher)
     t_logps = {name: bank_logprobs(teacher, bank, featurize, device) for name, bank in banks.items()}
     result = {"teacher": args.teacher, "frame_ms": 20, "students": {}}
     for path in args.students:
-        model = load(path, student=True)
+        model, _ = load_student(path)
         result["students"][path] = {name: lag_summary(bank_logprobs(model, bank, featurize, device), t_logps[name], args.max_lag)
                                     for name, bank in banks.items()}
         log.info("%s: %s", path, {n: (r["median_lag_frames"], r["utterances"]) for n, r in result["students"][path].items()})
