@@ -113,6 +113,13 @@ test('a pass (fixture model) reports progress, replaces the segments and keeps t
     t.skip('no model loads here (not even the digits fixture): the pass cannot run');
     return;
   }
+  // The import's live segments come from the same fixture model as the pass, chosen in Settings as a
+  // user would: the edit must cover words the pass hears, and two different models place a short
+  // word's spike differently on different CPUs (CI failed on the student's first segment).
+  const status = page.getByTestId('transcriber-status');
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('settings-model').selectOption('fixture');
+  await waitFor(async () => (await status.getAttribute('data-state')) === 'ready' && /fixture/.test(await status.innerText()), 'the fixture model to load', 60_000);
   await page.getByTestId('nav-library').click();
   await page.getByTestId('import-input').setInputFiles(speechFixture().wav);
   const item = page.getByTestId('session-item').filter({ hasText: 'e2e-digits' });
@@ -147,6 +154,9 @@ test('a pass (fixture model) reports progress, replaces the segments and keeps t
   assert.equal(done.flagged, 1);
 
   const after = await wire.request('library.segments', { sessionId });
+  const spans = (segs: typeof after) => segs.map((s) => `${s.start.toFixed(2)}-${s.end.toFixed(2)}${s.edited ? '*' : ''} "${s.highAccuracyText ?? s.text}"`).join(' | ');
+  t.diagnostic(`live: ${spans(live)}`);
+  t.diagnostic(`after the pass: ${spans(after)}`);
   assert.equal(after.length, done.segments);
   assert.ok(!after.some((s) => s.text === 'stale live text'), 'the live segments were replaced');
   const kept = after.filter((s) => s.edited);
