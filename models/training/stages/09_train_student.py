@@ -26,7 +26,7 @@ import torch.nn.functional as F
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hush import stage  # noqa: E402
 from hush.assets import load_lists  # noqa: E402
-from hush.models import HighwayStudent, count_parameters, load_teacher  # noqa: E402
+from hush.models import HighwayStudent, count_parameters, load_student, load_teacher  # noqa: E402
 from hush.sources import CachedSource, epoch_batches, training_source  # noqa: E402
 from hush.spike_timing import lag_summary  # noqa: E402
 from hush.targets import TargetBank  # noqa: E402
@@ -50,6 +50,7 @@ def parse():
     p.add_argument("--rows", default="abcde")
     p.add_argument("--teacher", default=str(stage.EXP / "teacher" / "best.pt"))
     p.add_argument("--tau", type=float, default=2.0)
+    p.add_argument("--init", default=None, help="warm start: a stage 09 row_<r>.pt whose weights every row starts from (a fresh schedule in a new --exp)")
     p.add_argument("--kd-shift", type=int, default=0, help="output frames by which teacher posteriors are delayed for the student (negative: advanced; tools/spike_timing.py measures the gap)")
     return p.parse_args()
 
@@ -121,6 +122,9 @@ def main():
         else:
             mean, std = source.feature_stats()
             model.cmvn.set_stats(mean, std)
+        if args.init:
+            warm = warm_start(args.init, model, row)
+            log.info("row %s starts from %s", row, warm)
         students[row] = model
         log.info("row %s: %s, %d parameters (gates %d), look-ahead %d ms, losses %s", row, model.kind, count_parameters(model),
                  sum(p.numel() for p in model.gate_parameters()), 10 * model.lookahead, cfg)
@@ -180,20 +184,20 @@ def main():
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
                 opts[row].step()
-                if row == "a" and bi % 50 == 0 and t_logp is not None:
+                if row == args.rows[0] and bi % 50 == 0 and t_logp is not None:
                     spike_gap.append(spike_offset(s_logp.detach(), t_logp, out_len))
             state["step"] += 1
             state["hours_seen"] += seconds / 3600
             if bi % 50 == 0:
-                log.info("epoch %d step %d last loss(%s) %.3f %.0fs spike offset a-teacher %s", state["epoch"], state["step"], row, loss.item(),
-                         time.time() - t_start, spike_gap[-1] if spike_gap else "-")
+                log.info("epoch %d step %d last loss(%s) %.3f %.0fs spike offset %s-teacher %s", state["epoch"], state["step"], row, loss.item(),
+                         time.time() - t_start, args.rows[0], spike_gap[-1] if spike_gap else "-")
             if time.time() - last_save > 180:
                 state["elapsed"] = time.time() - t_start
                 save_all(ckpt, students, opts, state)
                 last_save = time.time()
         entry = {"epoch": state["epoch"], "step": state["step"], "hours_seen": state["hours_seen"], "minutes": (time.time() - t_start) / 60,
                  "epoch_seconds": time.time() - t_epoch, "dev_greedy_wer": {r: dev_wer(m, dev_banks, featurize, device) for r, m in students.items()},
-                 "spike_offset_frames_a_minus_teacher": spike_gap[-5:]}
+                 "spike_offset_frames_first_row_minus_teacher": spike_gap[-5:]}
         state["history"].append(entry)
         log.info("epoch %d done: %s", state["epoch"], entry)
         state["epoch"] += 1
@@ -212,6 +216,18 @@ def spike_offset(student_logp, teacher_logp, out_len):
     """Median frame lag of the student's spikes behind the teacher's over a batch (hush/spike_timing.py)."""
     rows = range(student_logp.shape[0])
     return lag_summary([student_logp[r, : int(out_len[r])] for r in rows], [teacher_logp[r, : int(out_len[r])] for r in rows])["median_lag_frames"]
+
+
+def warm_start(path, model, row):
+    """Copy a finished row's weights into `model`; refuse a checkpoint of another shape, naming the row."""
+    if not Path(path).exists():
+        raise stage.Refusal(f"--init {path} is missing")
+    init, saved = load_student(path)
+    if init.config != model.config:
+        raise stage.Refusal(f"--init {path} is a {init.kind} {init.config}, row {row} is a {model.kind} {model.config}")
+    model.load_state_dict(init.state_dict())
+    model.train()
+    return f"{path} (its row {saved.get('row', '?')})"
 
 
 def save_all(path, students, opts, state):
