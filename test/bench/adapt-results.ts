@@ -26,6 +26,8 @@ export interface AdaptOutput {
   /** Where the profile went, or null with the job's reason when it kept none. */
   profilePath: string | null;
   notSavedReason: string | null;
+  /** The student's spike lag behind the teacher on this audio, ms (negative: earlier), and whether the targets were moved by it. */
+  spike: { lagMs: number; aligned: boolean };
   /** The job's own clock (whole seconds), not counting Node's start-up. */
   seconds: { total: number; reading: number; training: number; measuring: number };
 }
@@ -35,6 +37,7 @@ const CLOCK = String.raw`(\d+m\d{2}s|\d+s)`;
 const HEAD = new RegExp(String.raw`^adapted '(.+)' \(base (.+)\) on ${NUM} s of audio, ${NUM} s of speech: ${NUM} s trained, ${NUM} s held out \((\d+) words\)$`);
 const WER = new RegExp(String.raw`^held-out WER against the teacher: before ${NUM}%, after ${NUM}%`);
 const TRAINING = /^training: (\d+) epoch\(s\), (\d+) steps( \(stopped by the time budget\))?/;
+const SPIKE = /^spike timing: the student fires (\d+) ms (before|after) the teacher here(; the targets were moved onto its timing)?$/;
 const TIME = new RegExp(String.raw`^time ${CLOCK} \(reading ${CLOCK}, training ${CLOCK}, measuring ${CLOCK}\)$`);
 
 /** "1m05s" or "42s" → seconds. */
@@ -58,9 +61,10 @@ export function parseAdaptOutput(stdout: string): AdaptOutput | null {
   const wer = find(WER);
   const training = find(TRAINING);
   const time = find(TIME);
+  const spike = find(SPIKE);
   const saved = find(/^saved profile (.+)$/);
   const notSaved = find(/^nothing saved: (.+)$/);
-  if (!head || !wer || !training || !time || (!saved && !notSaved)) return null;
+  if (!head || !wer || !training || !time || !spike || (!saved && !notSaved)) return null;
   return {
     name: head[1],
     baseModelVersion: head[2],
@@ -76,6 +80,7 @@ export function parseAdaptOutput(stdout: string): AdaptOutput | null {
     stoppedByBudget: training[3] !== undefined,
     profilePath: saved ? saved[1] : null,
     notSavedReason: saved ? null : notSaved![1],
+    spike: { lagMs: Number(spike[1]) * (spike[2] === 'before' ? -1 : 1), aligned: spike[3] !== undefined },
     seconds: { total: parseClock(time[1]), reading: parseClock(time[2]), training: parseClock(time[3]), measuring: parseClock(time[4]) },
   };
 }

@@ -13,6 +13,7 @@ const KEPT = [
   "adapted 'sample' (base adapt-fixture-student-64x4-s0) on 93.4 s of audio, 35.2 s of speech: 74.6 s trained, 18.9 s held out (6 words)",
   'held-out WER against the teacher: before 100.00%, after 66.67% (-33.33 points)',
   'training: 8 epoch(s), 24 steps, KL 0.0294 → 0.0251 → 0.0217 → 0.0191 → 0.0173 → 0.0162 → 0.0154 → 0.0150',
+  'spike timing: the student fires 120 ms before the teacher here; the targets were moved onto its timing',
   'saved profile /tmp/hush-cli-sample/p/sample.profile.safetensors',
   'time 5s (reading 3s, training 2s, measuring 0s)',
 ].join('\n');
@@ -21,6 +22,7 @@ const NOT_KEPT = [
   "adapted 'Board room' (base student-3) on 612.0 s of audio, 540.5 s of speech: 489.6 s trained, 122.4 s held out (310 words)",
   'held-out WER against the teacher: before 21.00%, after 21.30% (+0.30 points)',
   'training: 3 epoch(s), 180 steps (stopped by the time budget), KL 0.2100 → 0.1900 → 0.1850',
+  'spike timing: the student fires 0 ms after the teacher here',
   'nothing saved: the held-out WER did not improve (21.00% → 21.30%)',
   'time 4m07s (reading 1m02s, training 3m01s, measuring 4s)',
 ].join('\n');
@@ -41,6 +43,7 @@ test('parseAdaptOutput reads a kept profile', () => {
     stoppedByBudget: false,
     profilePath: '/tmp/hush-cli-sample/p/sample.profile.safetensors',
     notSavedReason: null,
+    spike: { lagMs: -120, aligned: true },
     seconds: { total: 5, reading: 3, training: 2, measuring: 0 },
   });
 });
@@ -52,6 +55,7 @@ test('parseAdaptOutput reads a job that kept nothing, stopped by its budget, wit
   assert.equal(r.profilePath, null);
   assert.equal(r.notSavedReason, 'the held-out WER did not improve (21.00% → 21.30%)');
   assert.equal(r.stoppedByBudget, true);
+  assert.deepEqual(r.spike, { lagMs: 0, aligned: false });
   assert.deepEqual(r.seconds, { total: 247, reading: 62, training: 181, measuring: 4 });
 });
 

@@ -5,7 +5,7 @@ import { HushError } from '../../core/errors.js';
 import { readManifest } from '../../core/eval/manifest.js';
 import { parseArgs, stringFlag, type ParsedArgs } from '../args.js';
 
-const USAGE = 'usage: hushscribe adapt MANIFEST.tsv --name NAME [--holdout 0.2] [--student PATH] [--teacher PATH] [--no-lm] [--epochs N] [--time-budget SECONDS] [--quiet]';
+const USAGE = 'usage: hushscribe adapt MANIFEST.tsv --name NAME [--holdout 0.2] [--student PATH] [--teacher PATH] [--no-lm] [--epochs N] [--lr RATE] [--time-budget SECONDS] [--no-align] [--quiet]';
 
 function numberFlag(args: ParsedArgs, name: string, check: (n: number) => boolean): number | undefined {
   const v = stringFlag(args, name);
@@ -22,7 +22,7 @@ function clock(seconds: number): string {
 
 /** hushscribe adapt MANIFEST.tsv --name NAME [--holdout 0.2]: adapt the student's gates to a speaker or room. */
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['name', 'holdout', 'student', 'teacher', 'epochs', 'time-budget', 'threads'], ['no-lm', 'quiet']);
+  const args = parseArgs(argv, ['name', 'holdout', 'student', 'teacher', 'epochs', 'lr', 'time-budget', 'threads'], ['no-lm', 'no-align', 'quiet']);
   const [manifest, ...extra] = args.positional;
   const name = stringFlag(args, 'name');
   if (!manifest || extra.length || !name) throw new HushError('usage', USAGE);
@@ -32,6 +32,10 @@ export async function run(argv: string[]): Promise<number> {
   if (epochs !== undefined) training.epochs = epochs;
   const budget = numberFlag(args, 'time-budget', (n) => n > 0);
   if (budget !== undefined) training.timeBudgetSeconds = budget;
+  const lr = numberFlag(args, 'lr', (n) => n > 0 && n < 1);
+  if (lr !== undefined) training.lr = lr;
+  // For measuring what the spike alignment buys; the app always aligns.
+  if (args.flags.has('no-align')) training.alignSpikes = false;
   const quiet = args.flags.has('quiet');
 
   // A background job: leave the cores to whatever the user is doing.
@@ -70,6 +74,7 @@ export async function run(argv: string[]): Promise<number> {
       `adapted '${r.name}' (base ${r.baseModelVersion}) on ${r.audioSeconds.toFixed(1)} s of audio, ${r.speechSeconds.toFixed(1)} s of speech: ${r.trainSeconds.toFixed(1)} s trained, ${r.holdoutSeconds.toFixed(1)} s held out (${r.holdoutWords} words)`,
       `held-out WER against the teacher: before ${r.werBefore.toFixed(2)}%, after ${r.werAfter.toFixed(2)}% (${delta <= 0 ? '' : '+'}${delta.toFixed(2)} points)`,
       `training: ${r.training.epochsRun} epoch(s), ${r.training.steps} steps${r.training.stoppedByBudget ? ' (stopped by the time budget)' : ''}, KL ${r.training.klByEpoch.map((k) => k.toFixed(4)).join(' → ')}`,
+      `spike timing: the student fires ${Math.abs(r.spikeLag.frames) * 20} ms ${r.spikeLag.frames < 0 ? 'before' : 'after'} the teacher here${r.spikeLag.aligned && r.spikeLag.frames !== 0 ? '; the targets were moved onto its timing' : ''}`,
       r.profilePath ? `saved profile ${r.profilePath}` : `nothing saved: ${r.notSavedReason}`,
       `time ${clock((performance.now() - t0) / 1000)} (reading ${clock(r.seconds.reading)}, training ${clock(r.seconds.training)}, measuring ${clock(r.seconds.measuring)})`,
     ].join('\n') + '\n');

@@ -38,6 +38,7 @@ import { splitHoldout, speechFrames, type Piece } from './holdout.js';
 import { readInitializer } from './onnx-initializers.js';
 import { checkProfileName, profilesDir, saveProfile, type Profile, type ProfileMeta } from './profile-store.js';
 import { runWhole } from './passes.js';
+import { alignTeacher, bestLag, medianLag } from './spike-lag.js';
 import { fileTeacherPassStore, teacherPassKey, type TeacherPassStore } from './teacher-pass-store.js';
 import { readSafetensors } from './safetensors.js';
 import { loadTf } from './tf.js';
@@ -62,10 +63,12 @@ export interface TrainSettings {
   /** Training stops after the step that passes this. */
   timeBudgetSeconds: number;
   seed: number;
+  /** Move the teacher's frames onto the student's spike timing (measured on this audio) before distilling. */
+  alignSpikes: boolean;
 }
 
 export const DEFAULT_TRAINING: Readonly<TrainSettings> = Object.freeze({
-  epochs: 8, lr: 1e-3, tau: 2, l2: 1e-4, baseWeight: 0.1, batchFrames: 1600, chunkFrames: 400, timeBudgetSeconds: 180, seed: 1,
+  epochs: 8, lr: 1e-3, tau: 2, l2: 1e-4, baseWeight: 0.1, batchFrames: 1600, chunkFrames: 400, timeBudgetSeconds: 180, seed: 1, alignSpikes: true,
 });
 
 export interface AdaptProgress {
@@ -118,6 +121,8 @@ export interface AdaptResult {
   /** Wall-clock seconds: whole job, and its phases. */
   seconds: { total: number; reading: number; training: number; measuring: number };
   baseModelVersion: string;
+  /** The student's spike lag behind the teacher on this audio (frames; negative: earlier), and whether the targets were moved by it. */
+  spikeLag: { frames: number; aligned: boolean };
 }
 
 interface FileData {
@@ -242,8 +247,11 @@ export async function adaptToProfile(opts: AdaptOptions): Promise<AdaptResult> {
     const baseCounts = score(references, before);
     checkAbort(signal);
 
-    // 3. Train.
-    const chunks = buildChunks(model, files, split.train, settings);
+    // 3. Train, on targets moved onto the student's spike timing.
+    const lag = medianLag(files.map((f) => bestLag(f.base, f.teacher, f.frames)));
+    log.info(`the student fires ${Math.abs(lag)} frames ${lag < 0 ? 'before' : 'after'} the teacher on this audio${settings.alignSpikes ? '; targets moved by it' : ''}`);
+    const targets = files.map((f) => (settings.alignSpikes ? alignTeacher(f.teacher, f.frames, lag) : f.teacher));
+    const chunks = buildChunks(model, files, targets, split.train, settings);
     const tTrain = performance.now();
     progress.readingLeft = 0;
     const training = await trainGates(tf, model, chunks, {
@@ -323,6 +331,7 @@ export async function adaptToProfile(opts: AdaptOptions): Promise<AdaptResult> {
       training,
       seconds: { total: progress.elapsed(), reading: readingSeconds, training: trainingSeconds, measuring: measuringSeconds },
       baseModelVersion: studentVersion,
+      spikeLag: { frames: lag, aligned: settings.alignSpikes },
     };
   } finally {
     model.dispose();
@@ -332,7 +341,7 @@ export async function adaptToProfile(opts: AdaptOptions): Promise<AdaptResult> {
 }
 
 /** Training chunks over the training pieces: up to chunkFrames loss frames, each with its receptive field of warm-up context. */
-function buildChunks(model: HdnnModel, files: readonly FileData[], pieces: readonly Piece[], s: TrainSettings): DistillChunk[] {
+function buildChunks(model: HdnnModel, files: readonly FileData[], teacher: readonly Float32Array[], pieces: readonly Piece[], s: TrainSettings): DistillChunk[] {
   const d = model.config.d;
   const chunks: DistillChunk[] = [];
   for (const p of pieces) {
@@ -346,7 +355,7 @@ function buildChunks(model: HdnnModel, files: readonly FileData[], pieces: reado
       const first = a + model.delay;
       const from = Math.max(0, first - model.receptiveField);
       const to = b + model.delay;
-      const target = temperedTarget(f.teacher.subarray(a * NUM_CLASSES, b * NUM_CLASSES), b - a, s.tau, f.base.subarray(a * NUM_CLASSES, b * NUM_CLASSES), s.baseWeight);
+      const target = temperedTarget(teacher[p.file].subarray(a * NUM_CLASSES, b * NUM_CLASSES), b - a, s.tau, f.base.subarray(a * NUM_CLASSES, b * NUM_CLASSES), s.baseWeight);
       chunks.push({ h0: f.front.slice(from * d, to * d), rows: to - from, context: first - from, target });
     }
   }

@@ -230,18 +230,19 @@ function werTable(runs: readonly ScenarioRun[]): string {
 
 function jobTable(runs: readonly ScenarioRun[]): string {
   return mdTable(
-    ['scenario', 'audio read', 'speech (teacher)', 'trained / held out', 'epochs, steps', 'held-out WER vs teacher', 'profile', 'wall (whole command)', 'reading / training / measuring', 'CPU', 'peak RSS'],
+    ['scenario', 'audio read', 'speech (teacher)', 'trained / held out', 'epochs, steps', 'student spike lag (targets moved by it)', 'held-out WER vs teacher', 'profile', 'wall (whole command)', 'reading / training / measuring', 'CPU', 'peak RSS'],
     runs.map((r) => {
       const j = r.job;
-      if (!j) return [r.scenario.label, '—', '', '', '', '', r.error ?? 'not run', '', '', '', ''];
+      if (!j) return [r.scenario.label, '—', '', '', '', '', '', r.error ?? 'not run', '', '', '', ''];
       const o = j.output;
-      if (!o) return [r.scenario.label, NA, '', '', '', '', `failed: ${j.error ?? 'no report'}`, fmtSeconds(j.m.wallS), '', j.m.cpuS === null ? NA : fmtSeconds(j.m.cpuS), fmtRssKb(j.m.peakRssKb)];
+      if (!o) return [r.scenario.label, NA, '', '', '', '', '', `failed: ${j.error ?? 'no report'}`, fmtSeconds(j.m.wallS), '', j.m.cpuS === null ? NA : fmtSeconds(j.m.cpuS), fmtRssKb(j.m.peakRssKb)];
       return [
         r.scenario.label,
         minutes(o.audioS),
         fmtSeconds(o.speechS),
         `${fmtSeconds(o.trainS)} / ${fmtSeconds(o.holdoutS)} (${o.holdoutWords} words)`,
         `${o.epochs}, ${o.steps}${o.stoppedByBudget ? ' (time budget)' : ''}`,
+        `${o.spike.lagMs} ms${o.spike.aligned && o.spike.lagMs !== 0 ? ' (moved)' : ''}`,
         `${o.werBefore.toFixed(1)} % → ${o.werAfter.toFixed(1)} %`,
         o.profilePath ? 'kept' : `not kept: ${o.notSavedReason ?? ''}`,
         fmtSeconds(j.m.wallS),
@@ -250,7 +251,7 @@ function jobTable(runs: readonly ScenarioRun[]): string {
         fmtRssKb(j.m.peakRssKb),
       ];
     }),
-    [false, true, true, true, true, true, false, true, true, true, true],
+    [false, true, true, true, true, true, true, false, true, true, true, true],
   );
 }
 
@@ -297,7 +298,7 @@ export async function adaptationSection(ctx: BenchContext): Promise<SectionResul
     '**How it is measured.**',
     `- Models: student \`${shortPath(student)}\` (gates from the .safetensors beside it), teacher \`${shortPath(teacher)}\`.${custom ? ' **These are not the shipped models** (`--adapt-student` / `--adapt-teacher`): the figures check the harness, not adaptation.' : ''}`,
     `- Scenario sets: \`${shortPath(sets)}/<scenario>/{adapt,test}.tsv\`, built from ../shared by ${BUILD_SETS}; the audio scored was never adapted on.`,
-    '- Per scenario: `hushscribe eval test.tsv --model STUDENT [--no-lm]` (the base student); `hushscribe adapt adapt.tsv --name NAME --student STUDENT --teacher TEACHER --threads 1` with the product\'s defaults (teacher posteriors as targets, only the tied gates trained, 20 % of the adapt audio held out for the job\'s own check, WER against the teacher\'s transcript with the LM; the profile is kept only if that improved); then `hushscribe eval test.tsv --model STUDENT --profile NAME [--no-lm]`. All on the CPU provider, one thread, one process at a time.',
+    '- Per scenario: `hushscribe eval test.tsv --model STUDENT [--no-lm]` (the base student); `hushscribe adapt adapt.tsv --name NAME --student STUDENT --teacher TEACHER --threads 1` with the product\'s defaults (teacher posteriors as targets, moved onto the student\'s spike timing as measured on the adapt audio, only the tied gates trained, 20 % of the adapt audio held out for the job\'s own check, WER against the teacher\'s transcript with the LM; the profile is kept only if that improved); then `hushscribe eval test.tsv --model STUDENT --profile NAME [--no-lm]`. All on the CPU provider, one thread, one process at a time.',
     ctx.opts.adaptNoLm ? '- **`--adapt-no-lm`**: the job\'s own held-out check decoded greedily, not with the LM as the product does, so which profiles were kept is not what the app would keep.' : '',
     '- WER is against the manifests\' ground truth (`electron/core/eval/wer.ts`). When the job keeps no profile the product keeps the base model, so the adapted figure is the base one and the note says why.',
     `- Wall time is the whole \`hushscribe adapt\` command (GNU time: Node start-up, model and LM loading, decoding the audio, teacher and student passes, training, the held-out check). Training stops after the step that passes the job\'s ${DEFAULT_TRAINING.timeBudgetSeconds} s budget. Teacher passes are computed, not reused (a fresh cache per scenario); the app reuses a stored one when the teacher already re-transcribed a recording. The timing target is taken from the job with the most audio; below ${TARGETS.adaptAudioMinutes} min it is extrapolated and says so. The app's responsiveness during the job is not measured here.`,
