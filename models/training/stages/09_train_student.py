@@ -10,6 +10,7 @@ so they differ only in their loss and architecture:
   c  hdnn  sequence-level KD: the teacher's greedy transcripts as CTC targets on all audio
   d  hdnn  b + c combined (the shipped student)
   e  dnn   a plain DNN of equal size, without gates, trained like d
+  f  hdnn  d's losses, only the tied gates trained, on top of a finished d (--init exp/.../row_d.pt)
 On CPU the batches come from stage 04's feature cache and the teacher's targets from stage 08's
 cache of the same copies; on a GPU (--features online) the teacher labels each augmented batch
 as it is made.
@@ -41,6 +42,8 @@ ROWS = {
     "c": dict(gates=True, frame_kd=0.0, gt_ctc=0.0, seq_kd=1.0),
     "d": dict(gates=True, frame_kd=0.5, gt_ctc=0.25, seq_kd=0.25),
     "e": dict(gates=False, frame_kd=0.5, gt_ctc=0.25, seq_kd=0.25),
+    # f: row d's losses on the tied gates alone, on top of a finished row d (--init).
+    "f": dict(gates=True, frame_kd=0.5, gt_ctc=0.25, seq_kd=0.25, gates_only=True),
 }
 
 
@@ -125,10 +128,17 @@ def main():
         if args.init:
             warm = warm_start(args.init, model, row)
             log.info("row %s starts from %s", row, warm)
+        if cfg.get("gates_only"):
+            gate_ids = {id(p) for p in model.gate_parameters()}
+            for p in model.parameters():
+                p.requires_grad_(id(p) in gate_ids)
         students[row] = model
         log.info("row %s: %s, %d parameters (gates %d), look-ahead %d ms, losses %s", row, model.kind, count_parameters(model),
                  sum(p.numel() for p in model.gate_parameters()), 10 * model.lookahead, cfg)
-    opts = {r: torch.optim.AdamW(m.parameters(), lr=args.lr, weight_decay=1e-3) for r, m in students.items()}
+    if any(ROWS[r].get("gates_only") for r in args.rows) and not args.init:
+        raise stage.Refusal("row f fine-tunes the gates of a finished row d: pass --init exp/<run>/row_d.pt")
+    opts = {r: torch.optim.AdamW(m.gate_parameters() if ROWS[r].get("gates_only") else m.parameters(), lr=args.lr, weight_decay=1e-3)
+            for r, m in students.items()}
     batch_seconds = args.batch_seconds or (600 if device.type == "cuda" else 60)
     steps_per_epoch = len(epoch_batches(source, batch_seconds, 0, args.seed))
     budget = Budget(args.budget_min * 60, steps_per_epoch * args.max_epochs, min_steps=args.min_steps)

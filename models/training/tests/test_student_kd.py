@@ -1,4 +1,6 @@
+import contextlib
 import importlib.util
+import io
 import unittest
 from pathlib import Path
 
@@ -31,3 +33,28 @@ class KdShiftTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class WarmStartTest(unittest.TestCase):
+    def test_a_row_starts_from_a_finished_row_and_refuses_another_shape_naming_the_row(self):
+        import tempfile
+        from hush.models import HighwayStudent
+        from hush.stage import Refusal
+        small = dict(d=32, layers=2)
+        done = HighwayStudent(**small)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "row_d.pt"
+            torch.save({"model": done.state_dict(), "config": done.config, "row": "d"}, path)
+            fresh = HighwayStudent(**small)
+            stage09.warm_start(path, fresh, "f")
+            for (name, a), b in zip(done.state_dict().items(), fresh.state_dict().values()):
+                self.assertTrue(torch.equal(a, b), name)
+            for bad, row, says in ((path, "e", "row e is a dnn"), (Path(tmp) / "none.pt", "f", "none.pt is missing")):
+                err = io.StringIO()
+                with contextlib.redirect_stderr(err), self.assertRaises(Refusal):
+                    stage09.warm_start(bad, HighwayStudent(gates=row != "e", **small), row)
+                self.assertIn(says, err.getvalue())
+
+    def test_row_f_trains_the_tied_gates_only(self):
+        self.assertTrue(stage09.ROWS["f"]["gates_only"])
+        self.assertEqual({k: v for k, v in stage09.ROWS["f"].items() if k != "gates_only"}, stage09.ROWS["d"])
