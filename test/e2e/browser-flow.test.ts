@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { parseSrt, parseVtt } from '../../electron/core/library/subtitles.js';
-import { auditRequests, ensureRendererBuilt, freePort, launchChromium, nonLoopbackSockets, openAndSettle, processTree, ROOT, shot, speechFixture, startHost, tempDataDir, waitFor, type Host } from './harness.js';
+import { auditRequests, chooseModel, ensureRendererBuilt, freePort, launchChromium, nonLoopbackSockets, openAndSettle, processTree, ROOT, shot, speechFixture, startHost, tempDataDir, waitFor, type Host } from './harness.js';
 
 const STUDENT = path.join(ROOT, 'models', 'student', 'student.onnx');
 
@@ -39,11 +39,8 @@ before(async () => {
     // The default ("Automatic") is the streaming student. The checks below read spoken digits back
     // from the live text, which is the digits fixture's job (the student's accuracy is the bench's),
     // so they run with the fixture, chosen the way a user would: in Settings.
-    const status = page.getByTestId('transcriber-status');
-    assert.match(await status.innerText(), /student/, 'the default model is the student');
-    await page.getByTestId('nav-settings').click();
-    await page.getByTestId('settings-model').selectOption('fixture');
-    await waitFor(async () => (await status.getAttribute('data-state')) === 'ready' && /fixture/.test(await status.innerText()), 'the fixture model to load', 60_000);
+    assert.match(await page.getByTestId('transcriber-status').innerText(), /student/, 'the default model is the student');
+    await chooseModel(page, 'fixture');
     await page.getByTestId('nav-record').click();
   }
 });

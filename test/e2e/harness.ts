@@ -216,3 +216,11 @@ export async function openAndSettle(page: Page, url: string): Promise<boolean> {
   );
   return state === 'ready';
 }
+
+/** Pick the live model in Settings, as a user would, and wait until the transcriber reports it ready. */
+export async function chooseModel(page: Page, model: string): Promise<void> {
+  const status = page.getByTestId('transcriber-status');
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('settings-model').selectOption(model);
+  await waitFor(async () => (await status.getAttribute('data-state')) === 'ready' && (await status.innerText()).includes(model), `the ${model} model to load`, 60_000);
+}

@@ -17,7 +17,7 @@ import { GATE_PARAMS, type GateParam } from '../../electron/core/adapt/gates.js'
 import { saveProfile } from '../../electron/core/adapt/profile-store.js';
 import type { F32Tensor } from '../../electron/core/adapt/safetensors.js';
 import type { EventChannel, EventOf, RequestChannel, RequestOf, ResponseOf } from '../../electron/core/contract/channels.js';
-import { ensureRendererBuilt, freePort, launchChromium, ROOT, shot, speechFixture, startHost, tempDataDir, waitFor, type Host, openAndSettle } from './harness.js';
+import { chooseModel, ensureRendererBuilt, freePort, launchChromium, ROOT, shot, speechFixture, startHost, tempDataDir, waitFor, type Host, openAndSettle } from './harness.js';
 
 const TEACHER = path.join(ROOT, 'models', 'teacher', 'teacher.onnx');
 
@@ -116,10 +116,7 @@ test('a pass (fixture model) reports progress, replaces the segments and keeps t
   // The import's live segments come from the same fixture model as the pass, chosen in Settings as a
   // user would: the edit must cover words the pass hears, and two different models place a short
   // word's spike differently on different CPUs (CI failed on the student's first segment).
-  const status = page.getByTestId('transcriber-status');
-  await page.getByTestId('nav-settings').click();
-  await page.getByTestId('settings-model').selectOption('fixture');
-  await waitFor(async () => (await status.getAttribute('data-state')) === 'ready' && /fixture/.test(await status.innerText()), 'the fixture model to load', 60_000);
+  await chooseModel(page, 'fixture');
   await page.getByTestId('nav-library').click();
   await page.getByTestId('import-input').setInputFiles(speechFixture().wav);
   const item = page.getByTestId('session-item').filter({ hasText: 'e2e-digits' });

@@ -23,7 +23,7 @@ export function nonBlank(logprobs: Float32Array, frames: number): Float64Array {
 export function bestLag(student: Float32Array, teacher: Float32Array, frames: number, maxLag = 10): number | null {
   const s = centred(nonBlank(student, frames));
   const q = centred(nonBlank(teacher, frames));
-  if (frames <= 2 * maxLag || norm(s, 0, frames) < 1e-6 || norm(q, 0, frames) < 1e-6) return null;
+  if (frames <= 2 * maxLag || norm(s) < 1e-6 || norm(q) < 1e-6) return null;
   let best = 0;
   let bestScore = -Infinity;
   for (let lag = -maxLag; lag <= maxLag; lag++) {
@@ -70,8 +70,8 @@ function centred(x: Float64Array): Float64Array {
   return x.map((v) => v - mean);
 }
 
-function norm(x: Float64Array, from: number, to: number): number {
+function norm(x: Float64Array): number {
   let s = 0;
-  for (let t = from; t < to; t++) s += x[t] * x[t];
+  for (const v of x) s += v * v;
   return Math.sqrt(s);
 }

@@ -56,6 +56,11 @@ class FeatBank:
     def __len__(self):
         return len(self.ids)
 
+    @property
+    def copies(self):
+        """The cached copies this bank holds (0: clean, 1…: augmented), sorted."""
+        return sorted({c for _, c in self.parts})
+
     def hours(self):
         return float(self.frames.sum()) / 100 / 3600
 

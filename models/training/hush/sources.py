@@ -83,9 +83,8 @@ def training_source(mode, names, copies, real_repeats, device, seed, jobs, log, 
         if bank is None:
             raise stage.Refusal(f"no cached features for {names} in {data / 'feats'}; run stage 04 first")
         log.info("cached features: %d utterances, parts %s, %.2f h per epoch", len(bank), bank.parts, bank.hours())
-        found = sorted({c for _, c in bank.parts})
-        if len(found) < copies:
-            log.warning("--copies %d asked, stage 04 cached copies %s: training on those (run stage 04 --copies %d for more)", copies, found, copies)
+        if len(bank.copies) < copies:
+            log.warning("--copies %d asked, stage 04 cached copies %s: training on those (run stage 04 --copies %d for more)", copies, bank.copies, copies)
         clean = {name: frames / 100 / 3600 for (name, copy), frames in zip(bank.parts, bank.part_frames) if copy == 0}
         return CachedSource(bank, device, clean)
     banks = load_lists(names, jobs, log)

@@ -64,6 +64,18 @@ def runs(record):
     return record.get("runs") or [{k: record.get(k) for k in ("exp", "steps", "hours_seen", "wall_minutes")}]
 
 
+def lineage(init, row):
+    """The runs behind a warm-start checkpoint (stage 09 --init), oldest first, for `earlier_runs`."""
+    if not init:
+        return []
+    exp = Path(init).parent
+    history = exp / "history.json"
+    if not history.exists():
+        return [{"exp": exp.name, "steps": 0, "hours_seen": 0.0, "wall_minutes": 0.0, "what": f"{init} (no history.json beside it)"}]
+    saved = json.loads(history.read_text())
+    return runs(chain({"exp": exp.name, **summarise(saved, row)}, saved.get("earlier_runs", [])))
+
+
 def write(path, history_path, row=None, extra=None, earlier=None):
     history = json.loads(Path(history_path).read_text()) if Path(history_path).exists() else {}
     # A run warm-started from a committed warm-start.pt lists that file's chain in its history.

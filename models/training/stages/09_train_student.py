@@ -17,7 +17,6 @@ as it is made.
 Resumable: exp/student/last.pt. Logs: logs/09_train_student.log (logs/09_train_student.<exp name>.log for another --exp), exp/student/history.json.
 """
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -219,9 +218,10 @@ def main():
     for row, model in students.items():
         torch.save({"model": model.state_dict(), "config": model.config, "row": row, "losses": ROWS[row]}, exp / f"row_{row}.pt")
     write_json(exp / "history.json", {"sources_hours": source.sources_hours, "rows": ROWS, "parameters": {r: count_parameters(m) for r, m in students.items()},
-                                      "device": str(device), "hardware": hardware(device), "features": args.features, "copies": copies_used(source, args.copies),
+                                      "device": str(device), "hardware": hardware(device), "features": args.features,
+                                      "copies": len(source.bank.copies) if isinstance(source, CachedSource) else args.copies,
                                       "real_repeats": args.real_repeats, "batch_seconds": batch_seconds, "lr": args.lr, "budget_min": args.budget_min, "tau": args.tau, "kd_shift": args.kd_shift, "init": args.init,
-                                      "earlier_runs": lineage(args.init, list(students)[0]), "history": state["history"]})
+                                      "earlier_runs": training_record.lineage(args.init, list(students)[0]), "history": state["history"]})
     log.info("student training finished: %d epochs, %d steps, %.1f h of audio seen", state["epoch"], state["step"], state["hours_seen"])
 
 
@@ -229,22 +229,6 @@ def spike_offset(student_logp, teacher_logp, out_len):
     """Median frame lag of the student's spikes behind the teacher's over a batch (hush/spike_timing.py)."""
     rows = range(student_logp.shape[0])
     return lag_summary([student_logp[r, : int(out_len[r])] for r in rows], [teacher_logp[r, : int(out_len[r])] for r in rows])["median_lag_frames"]
-
-
-def copies_used(source, asked):
-    """The cached copies a run really trained on (stage 04 may have made fewer than asked)."""
-    return len({c for _, c in source.bank.parts}) if isinstance(source, CachedSource) else asked
-
-
-def lineage(init, row):
-    """The runs behind a --init checkpoint, oldest first, so training.json totals the whole chain."""
-    if not init:
-        return []
-    history = Path(init).parent / "history.json"
-    if not history.exists():
-        return [{"exp": str(Path(init).parent.name), "steps": 0, "hours_seen": 0.0, "wall_minutes": 0.0, "what": f"{init} (no history.json beside it)"}]
-    saved = json.loads(history.read_text())
-    return training_record.runs(training_record.chain({"exp": Path(init).parent.name, **training_record.summarise(saved, row)}, saved.get("earlier_runs", [])))
 
 
 def warm_start(path, model, row):

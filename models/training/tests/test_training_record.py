@@ -51,3 +51,17 @@ class WarmStartedChainTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class LineageTest(unittest.TestCase):
+    def test_a_warm_start_carries_the_chain_of_the_run_it_starts_from(self):
+        with tempfile.TemporaryDirectory() as d:
+            first = Path(d) / "student_d"
+            first.mkdir()
+            (first / "history.json").write_text(json.dumps({"earlier_runs": [{"exp": "older", "steps": 10, "hours_seen": 1.0, "wall_minutes": 2.0}],
+                                                            "history": [{"step": 500, "hours_seen": 8.0, "minutes": 12.0}]}))
+            runs = training_record.lineage(str(first / "row_d.pt"), "d")
+            self.assertEqual([r["exp"] for r in runs], ["older", "student_d"])
+            self.assertEqual((runs[1]["steps"], runs[1]["hours_seen"], runs[1]["wall_minutes"]), (500, 8.0, 12.0))
+            self.assertEqual(training_record.lineage(None, "d"), [])
+            self.assertIn("no history.json", training_record.lineage(str(Path(d) / "gone" / "row_d.pt"), "d")[0]["what"])
