@@ -218,6 +218,21 @@ export async function openAndSettle(page: Page, url: string): Promise<boolean> {
 }
 
 /** Pick the live model in Settings, as a user would, and wait until the transcriber reports it ready. */
+/**
+ * Switches the after-stop high-accuracy pass off in Settings, as a user would. Tests and the bench of
+ * the live path need it: the pass replaces the live words with the teacher's once it finishes, which
+ * on a slow CPU lands mid-test. Returns whether the pass was on (false: no teacher, nothing to do).
+ */
+export async function switchOffHighAccuracyPass(page: Page): Promise<boolean> {
+  await page.getByTestId('nav-settings').click();
+  const box = page.getByTestId('settings-hipass');
+  await box.waitFor();
+  if ((await box.isDisabled()) || !(await box.isChecked())) return false;
+  await box.uncheck();
+  await waitFor(async () => !(await box.isChecked()), 'the high-accuracy pass to switch off', 10_000);
+  return true;
+}
+
 export async function chooseModel(page: Page, model: string): Promise<void> {
   const status = page.getByTestId('transcriber-status');
   await page.getByTestId('nav-settings').click();

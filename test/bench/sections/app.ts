@@ -26,7 +26,7 @@ import type { Browser, Page } from 'playwright-core';
 import { decodeJson, encodeFrame, encodeJson, FRAME_SAMPLES, type WireMessage } from '../../../electron/core/contract/wire.js';
 import { defaultModel } from '../../../electron/core/transcribe/model-paths.js';
 import { transcribeFile } from '../../../electron/core/transcribe/file.js';
-import { ensureRendererBuilt, freePort, launchChromium, processTree, speechFixture, startHost, waitFor, type Host } from '../../e2e/harness.js';
+import { ensureRendererBuilt, freePort, launchChromium, processTree, speechFixture, startHost, switchOffHighAccuracyPass, waitFor, type Host } from '../../e2e/harness.js';
 import { cmdline, loopOffset, median, procKb, pssKb, RATE, readPcm16, slope, utterances, WARM_WALL_S, warmSamples, type Span } from '../app-probe.js';
 import { repoPath } from '../paths.js';
 import { mdTable, status } from '../table.js';
@@ -145,20 +145,6 @@ interface LiveResult {
  * model (the 2026-11-29 run did: 12.4 s). It also would re-transcribe the 2-hour memory run. Off
  * for this section, in Settings as a user would.
  */
-async function switchOffHighAccuracyPass(page: Page): Promise<string> {
-  await page.getByTestId('nav-settings').click();
-  const box = page.getByTestId('settings-hipass');
-  await box.waitFor();
-  let note = 'The after-stop high-accuracy pass was not available (no teacher), so the finals on the page are the live model\'s.';
-  if (!(await box.isDisabled()) && (await box.isChecked())) {
-    await box.uncheck();
-    await waitFor(async () => !(await box.isChecked()), 'the high-accuracy pass to switch off', 10_000);
-    note = 'The after-stop high-accuracy pass was switched off in Settings for this section: it replaces the live words with the teacher\'s after stop, and the latency compares the live model\'s partials with **its own** finals.';
-  }
-  await page.getByTestId('nav-record').click();
-  return note;
-}
-
 async function liveRun(page: Page, dataDir: string, fixture: Int16Array, clips: Span[], fileWords: { end: number }[], ctx: BenchContext): Promise<LiveResult> {
   const L = fixture.length / RATE;
   await page.evaluate(OBSERVE_SCRIPT);
@@ -438,7 +424,10 @@ export async function appSection(ctx: BenchContext, opts: AppOptions): Promise<S
     }, 'the transcriber status', 60_000);
     if (state !== 'ready') return { title: APP_TITLE, body: `_Skipped: the transcriber is '${state}' in browser mode (no model?)._`, targets: [] };
     const provider = await page.getByTestId('transcriber-status').innerText().catch(() => '');
-    const passOff = await switchOffHighAccuracyPass(page);
+    const passOff = (await switchOffHighAccuracyPass(page))
+      ? 'The after-stop high-accuracy pass was switched off in Settings for this section: it replaces the live words with the teacher\'s after stop, and the latency compares the live model\'s partials with **its own** finals.'
+      : 'The after-stop high-accuracy pass was not available (no teacher), so the finals on the page are the live model\'s.';
+    await page.getByTestId('nav-record').click();
     const live = await liveRun(page, dataDir, fixture, clips, fileWords, ctx);
     const mem = await memoryRun(host, page, fixture, browserPids, { audioS: opts.audioMinutes * 60, wallS: opts.wallMinutes * 60 }, ctx);
     const targets: TargetCheck[] = [];
