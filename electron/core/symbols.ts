@@ -14,6 +14,11 @@ export function symbolOf(index: number): string {
   return index === BLANK ? '' : SYMBOLS[index];
 }
 
+/** Normalised text → symbol indices (CTC labels); characters outside the alphabet are normalised away first. */
+export function textToSymbols(text: string): number[] {
+  return [...normaliseText(text)].map((c) => SYMBOLS.indexOf(c));
+}
+
 /** Normalise text to the 29-symbol alphabet: lowercase, a–z, apostrophe, single spaces. */
 export function normaliseText(text: string): string {
   return text

@@ -26,6 +26,8 @@ export interface AdaptOutput {
   /** Where the profile went, or null with the job's reason when it kept none. */
   profilePath: string | null;
   notSavedReason: string | null;
+  /** Why the app would have kept no profile, when the bench kept it anyway (`--keep`) to score it; null: it helped. */
+  keptOnlyForBench: string | null;
   /** The student's spike lag behind the teacher on this audio, ms (negative: earlier), and whether the targets were moved by it. */
   spike: { lagMs: number; aligned: boolean };
   /** The job's own clock (whole seconds), not counting Node's start-up. */
@@ -62,7 +64,7 @@ export function parseAdaptOutput(stdout: string): AdaptOutput | null {
   const training = find(TRAINING);
   const time = find(TIME);
   const spike = find(SPIKE);
-  const saved = find(/^saved profile (.+)$/);
+  const saved = find(/^saved profile (.+?)(?: \(kept because of --keep: (.+)\))?$/);
   const notSaved = find(/^nothing saved: (.+)$/);
   if (!head || !wer || !training || !time || !spike || (!saved && !notSaved)) return null;
   return {
@@ -80,6 +82,7 @@ export function parseAdaptOutput(stdout: string): AdaptOutput | null {
     stoppedByBudget: training[3] !== undefined,
     profilePath: saved ? saved[1] : null,
     notSavedReason: saved ? null : notSaved![1],
+    keptOnlyForBench: saved?.[2] ?? null,
     spike: { lagMs: Number(spike[1]) * (spike[2] === 'before' ? -1 : 1), aligned: spike[3] !== undefined },
     seconds: { total: parseClock(time[1]), reading: parseClock(time[2]), training: parseClock(time[3]), measuring: parseClock(time[4]) },
   };
@@ -104,16 +107,25 @@ export interface WerPair {
   after: number;
   /** Why `after` is the base model's figure (the job kept no profile), else null. */
   notKept: string | null;
+  /** The WER with the profile the app would not keep, scored anyway (`--keep`); null when it was kept or not scored. */
+  scoredAnyway: number | null;
+}
+
+/** The note on a pair whose profile the app would not keep. */
+export function notKeptNote(pair: WerPair): string {
+  if (!pair.notKept) return '';
+  const anyway = pair.scoredAnyway === null ? '' : `; the profile scored anyway (\`--keep\`): ${fmtPct(pair.scoredAnyway)} % (${fmtRelative(relativeChange(pair.before, pair.scoredAnyway))})`;
+  return `no profile kept (${pair.notKept}): the base model stays${anyway}`;
 }
 
 /** Issue 5: at least `minReduction` (a fraction) relative WER reduction on a scenario. */
 export function werReductionCheck(what: string, minReduction: number, pair: Available<WerPair>): TargetCheck {
   const target = `adaptation: ≥ ${(100 * minReduction).toFixed(0)} % relative WER reduction for ${what} (student + LM, ground truth, test audio not adapted on)`;
   if (!pair.ok) return { target, figure: `not measured: ${pair.why}`, met: false };
-  const { before, after, notKept } = pair.value;
+  const { before, after } = pair.value;
   const rel = relativeChange(before, after);
-  const kept = notKept ? `; no profile kept (${notKept}), so the base model stays` : '';
-  const figure = `WER ${fmtPct(before)} % → ${fmtPct(after)} % (${fmtRelative(rel)} relative)${kept}`;
+  const note = notKeptNote(pair.value);
+  const figure = `WER ${fmtPct(before)} % → ${fmtPct(after)} % (${fmtRelative(rel)} relative)${note ? `; ${note}` : ''}`;
   // A 10 % reduction computed from word counts can land a rounding error short of the line.
   return { target, figure, met: rel !== null && rel <= -minReduction + 1e-9 };
 }

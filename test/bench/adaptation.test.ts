@@ -43,6 +43,7 @@ test('parseAdaptOutput reads a kept profile', () => {
     stoppedByBudget: false,
     profilePath: '/tmp/hush-cli-sample/p/sample.profile.safetensors',
     notSavedReason: null,
+    keptOnlyForBench: null,
     spike: { lagMs: -120, aligned: true },
     seconds: { total: 5, reading: 3, training: 2, measuring: 0 },
   });
@@ -57,6 +58,17 @@ test('parseAdaptOutput reads a job that kept nothing, stopped by its budget, wit
   assert.equal(r.stoppedByBudget, true);
   assert.deepEqual(r.spike, { lagMs: 0, aligned: false });
   assert.deepEqual(r.seconds, { total: 247, reading: 62, training: 181, measuring: 4 });
+});
+
+test('parseAdaptOutput reads a profile kept only because of --keep, with the reason the app would not keep it', () => {
+  const keep = KEPT.replace(
+    'saved profile /tmp/hush-cli-sample/p/sample.profile.safetensors',
+    'saved profile /tmp/p/Dana.profile.safetensors (kept because of --keep: the held-out WER did not improve (66.87% → 73.49%))',
+  );
+  const r = parseAdaptOutput(keep);
+  assert.ok(r);
+  assert.equal(r.profilePath, '/tmp/p/Dana.profile.safetensors');
+  assert.equal(r.keptOnlyForBench, 'the held-out WER did not improve (66.87% → 73.49%)');
 });
 
 test('parseAdaptOutput gives null when a line is missing', () => {
@@ -82,13 +94,17 @@ test('relativeChange and its format', () => {
 });
 
 test('werReductionCheck: met at the line, missed short of it, and says why when nothing was measured', () => {
-  const room = (before: number, after: number, notKept: string | null = null) => werReductionCheck('the reverberant room', 0.1, available({ before, after, notKept }));
+  const room = (before: number, after: number, notKept: string | null = null, scoredAnyway: number | null = null) =>
+    werReductionCheck('the reverberant room', 0.1, available({ before, after, notKept, scoredAnyway }));
   assert.equal(room(50, 45).met, true); // exactly −10 %
   assert.equal(room(50, 45.5).met, false);
   assert.equal(room(50, 45.5).figure, 'WER 50.0 % → 45.5 % (−9.0 % relative)');
   const kept = room(30, 30, 'the held-out WER did not improve (30.00% → 31.00%)');
   assert.equal(kept.met, false);
   assert.match(kept.figure, /^WER 30\.0 % → 30\.0 % \(±0\.0 % relative\); no profile kept \(the held-out WER did not improve/);
+  const anyway = room(30, 30, 'the held-out WER did not improve (30.00% → 31.00%)', 26);
+  assert.equal(anyway.met, false, 'a profile the app would not keep helps no user');
+  assert.match(anyway.figure, /the base model stays; the profile scored anyway \(`--keep`\): 26\.0 % \(−13\.3 %\)$/);
   assert.equal(room(0, 0).met, false);
   const missing = werReductionCheck('a single speaker', 0.05, unavailable('models/student/student.onnx: the student model is not built yet'));
   assert.deepEqual(missing, {

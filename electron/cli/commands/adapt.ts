@@ -3,9 +3,10 @@ import { adaptToProfile, type AdaptProgress, type TrainSettings } from '../../co
 import { AdaptCancelled } from '../../core/adapt/errors.js';
 import { HushError } from '../../core/errors.js';
 import { readManifest } from '../../core/eval/manifest.js';
+import type { ErrorCounts } from '../../core/eval/wer.js';
 import { parseArgs, stringFlag, type ParsedArgs } from '../args.js';
 
-const USAGE = 'usage: hushscribe adapt MANIFEST.tsv --name NAME [--holdout 0.2] [--student PATH] [--teacher PATH] [--no-lm] [--epochs N] [--lr RATE] [--time-budget SECONDS] [--no-align] [--quiet]';
+const USAGE = 'usage: hushscribe adapt MANIFEST.tsv --name NAME [--holdout 0.2] [--student PATH] [--teacher PATH] [--no-lm] [--epochs N] [--lr RATE] [--seq-weight W] [--frame-weight W] [--time-budget SECONDS] [--no-align] [--keep] [--quiet]';
 
 function numberFlag(args: ParsedArgs, name: string, check: (n: number) => boolean): number | undefined {
   const v = stringFlag(args, name);
@@ -20,9 +21,13 @@ function clock(seconds: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
+function sdi(c: ErrorCounts): string {
+  return `${c.substitutions}/${c.deletions}/${c.insertions}`;
+}
+
 /** hushscribe adapt MANIFEST.tsv --name NAME [--holdout 0.2]: adapt the student's gates to a speaker or room. */
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['name', 'holdout', 'student', 'teacher', 'epochs', 'lr', 'time-budget', 'threads'], ['no-lm', 'no-align', 'quiet']);
+  const args = parseArgs(argv, ['name', 'holdout', 'student', 'teacher', 'epochs', 'lr', 'seq-weight', 'frame-weight', 'time-budget', 'threads'], ['no-lm', 'no-align', 'keep', 'quiet']);
   const [manifest, ...extra] = args.positional;
   const name = stringFlag(args, 'name');
   if (!manifest || extra.length || !name) throw new HushError('usage', USAGE);
@@ -34,6 +39,11 @@ export async function run(argv: string[]): Promise<number> {
   if (budget !== undefined) training.timeBudgetSeconds = budget;
   const lr = numberFlag(args, 'lr', (n) => n > 0 && n < 1);
   if (lr !== undefined) training.lr = lr;
+  // The two distillation terms' weights (0 turns one off), for measuring what each buys.
+  const seqWeight = numberFlag(args, 'seq-weight', (n) => n >= 0);
+  if (seqWeight !== undefined) training.seqWeight = seqWeight;
+  const frameWeight = numberFlag(args, 'frame-weight', (n) => n >= 0);
+  if (frameWeight !== undefined) training.frameWeight = frameWeight;
   // For measuring what the spike alignment buys; the app always aligns.
   if (args.flags.has('no-align')) training.alignSpikes = false;
   const quiet = args.flags.has('quiet');
@@ -65,6 +75,8 @@ export async function run(argv: string[]): Promise<number> {
       lm: !args.flags.has('no-lm'),
       threads: numberFlag(args, 'threads', (n) => Number.isInteger(n) && n > 0),
       training,
+      // Benchmarks: keep the profile whatever the held-out check says, to score it on ground truth.
+      keepRegardless: args.flags.has('keep'),
       signal: controller.signal,
       onProgress: show,
     });
@@ -72,10 +84,11 @@ export async function run(argv: string[]): Promise<number> {
     const delta = r.werAfter - r.werBefore;
     process.stdout.write([
       `adapted '${r.name}' (base ${r.baseModelVersion}) on ${r.audioSeconds.toFixed(1)} s of audio, ${r.speechSeconds.toFixed(1)} s of speech: ${r.trainSeconds.toFixed(1)} s trained, ${r.holdoutSeconds.toFixed(1)} s held out (${r.holdoutWords} words)`,
-      `held-out WER against the teacher: before ${r.werBefore.toFixed(2)}%, after ${r.werAfter.toFixed(2)}% (${delta <= 0 ? '' : '+'}${delta.toFixed(2)} points)`,
-      `training: ${r.training.epochsRun} epoch(s), ${r.training.steps} steps${r.training.stoppedByBudget ? ' (stopped by the time budget)' : ''}, KL ${r.training.klByEpoch.map((k) => k.toFixed(4)).join(' → ')}`,
+      `held-out WER against the teacher: before ${r.werBefore.toFixed(2)}%, after ${r.werAfter.toFixed(2)}% (${delta <= 0 ? '' : '+'}${delta.toFixed(2)} points)${r.splits > 1 ? `, pooled over ${r.splits} splits that each held out a different ${Math.round(100 / r.splits)} % (short audio)` : ''}`,
+      `held-out errors (substitutions/deletions/insertions): before ${sdi(r.errors.before)}, after ${sdi(r.errors.after)}`,
+      `training: ${r.training.epochsRun} epoch(s), ${r.training.steps} steps${r.training.stoppedByBudget ? ' (stopped by the time budget)' : ''}, KL ${r.training.klByEpoch.map((k) => k.toFixed(4)).join(' → ')}${r.training.ctcByEpoch.length ? `; CTC on the teacher's words ${r.training.ctcByEpoch.map((k) => k.toFixed(4)).join(' → ')}` : ''}`,
       `spike timing: the student fires ${Math.abs(r.spikeLag.frames) * 20} ms ${r.spikeLag.frames < 0 ? 'before' : 'after'} the teacher here${r.spikeLag.aligned && r.spikeLag.frames !== 0 ? '; the targets were moved onto its timing' : ''}`,
-      r.profilePath ? `saved profile ${r.profilePath}` : `nothing saved: ${r.notSavedReason}`,
+      r.profilePath ? `saved profile ${r.profilePath}${r.notHelpedReason ? ` (kept because of --keep: ${r.notHelpedReason})` : ''}` : `nothing saved: ${r.notSavedReason}`,
       `time ${clock((performance.now() - t0) / 1000)} (reading ${clock(r.seconds.reading)}, training ${clock(r.seconds.training)}, measuring ${clock(r.seconds.measuring)})`,
     ].join('\n') + '\n');
     return r.profilePath ? 0 : 3;

@@ -1,15 +1,20 @@
 /**
  * Gate-only distillation: the student's tied gates (and nothing else) minimise
  *
- *   τ² · mean_frames KL(q_τ ‖ p_τ)  +  λ · ‖θ_gates − θ_base‖²
+ *   w_f · τ² · KL(q_τ ‖ p_τ)  +  w_s · CTC(teacher's words | p)  +  λ · ‖θ_gates − θ_base‖²
  *
- * where p_τ is the student's posterior at temperature τ and q_τ the target: the
+ * per frame, where p_τ is the student's posterior at temperature τ and q_τ the target: the
  * teacher's posterior at τ, optionally mixed with the base student's own (β), which is
- * a KL pull toward the base outputs folded into the same term. Adam, gradients
- * accumulated over ~`batchFrames` frames, learning rate decayed on a cosine.
+ * a KL pull toward the base outputs folded into the same term. The CTC term is the
+ * sequence-level half of the student recipe's winning row (d): the teacher's transcript of
+ * the chunk as the label sequence, so the student keeps its own spike timing and sharpness
+ * (frame-level KL alone, with the teacher's timing and blank rate, made the adapted student
+ * drop words under the LM search). Adam, gradients accumulated over ~`batchFrames` frames,
+ * learning rate decayed on a cosine.
  */
 import type * as tfc from '@tensorflow/tfjs';
 import { NUM_CLASSES } from '../symbols.js';
+import { ctcOccupancy } from './ctc-occupancy.js';
 import { AdaptCancelled } from './errors.js';
 import type { HdnnModel } from './hdnn.js';
 import type { Tf } from './tf.js';
@@ -21,12 +26,18 @@ export interface DistillChunk {
   readonly context: number;
   /** Target distributions q_τ for rows context..rows-1: (rows - context) × 29. */
   readonly target: Float32Array;
+  /** The teacher's transcript of these rows as symbol indices (sequence-level target); absent: none. */
+  readonly labels?: readonly number[];
 }
 
 export interface TrainOptions {
   tau: number;
   lr: number;
   l2: number;
+  /** Weight of the frame-level KL term (default 1). */
+  frameWeight?: number;
+  /** Weight of the sequence-level CTC term, per frame (default 0: off). */
+  seqWeight?: number;
   epochs: number;
   batchFrames: number;
   /** Stop after the step that crosses this many seconds of training (the rest of the epoch is skipped). */
@@ -51,6 +62,8 @@ export interface TrainReport {
   stoppedByBudget: boolean;
   /** Mean τ²·KL per frame over each epoch, as trained (includes the first epoch's pre-update chunks). */
   klByEpoch: number[];
+  /** Mean CTC loss per frame over each epoch on the chunks with labels (empty when the term is off). */
+  ctcByEpoch: number[];
   seconds: number;
 }
 
@@ -108,6 +121,9 @@ export async function trainGates(tf: Tf, model: HdnnModel, chunks: readonly Dist
   const stepsPerEpoch = countSteps(frameCounts, opts.batchFrames);
   const totalSteps = stepsPerEpoch * opts.epochs;
   const klByEpoch: number[] = [];
+  const ctcByEpoch: number[] = [];
+  const frameWeight = opts.frameWeight ?? 1;
+  const seqWeight = opts.seqWeight ?? 0;
   let step = 0;
   let stoppedByBudget = false;
   const tau2 = opts.tau * opts.tau;
@@ -117,18 +133,31 @@ export async function trainGates(tf: Tf, model: HdnnModel, chunks: readonly Dist
       let accFrames = 0;
       let klSum = 0;
       let klFrames = 0;
+      let ctcSum = 0;
+      let ctcFrames = 0;
       for (const ci of shuffled(chunks.length, opts.seed + epoch)) {
         if (opts.signal?.aborted) throw new AdaptCancelled();
         const c = chunks[ci];
         const n = frameCounts[ci];
         const kept: { ce?: tfc.Tensor } = {};
         const { value, grads } = tf.variableGrads(() => tf.tidy(() => {
-          const logits = model.body(tf.tensor2d(c.h0, [c.rows, d]));
-          const logp = tf.logSoftmax(tf.div(tf.slice(logits, [c.context, 0], [n, NUM_CLASSES]), opts.tau));
+          const logits = tf.slice(model.body(tf.tensor2d(c.h0, [c.rows, d])), [c.context, 0], [n, NUM_CLASSES]);
+          const logp = tf.logSoftmax(tf.div(logits, opts.tau));
           const ce = tf.neg(tf.sum(tf.mul(tf.tensor2d(c.target, [n, NUM_CLASSES]), logp)));
           kept.ce = tf.keep(ce);
           const reg = tf.addN(model.gates.map((g, i) => tf.sum(tf.squaredDifference(g, base[i]))));
-          return tf.add(tf.mul(ce, tau2 / opts.batchFrames), tf.mul(reg, (opts.l2 * n) / opts.batchFrames)) as tfc.Scalar;
+          let loss = tf.add(tf.mul(ce, (frameWeight * tau2) / opts.batchFrames), tf.mul(reg, (opts.l2 * n) / opts.batchFrames));
+          if (seqWeight > 0 && c.labels) {
+            // γ from the student's output as it stands, then held fixed: the CTC gradient (see ctc-occupancy).
+            const logp1 = tf.logSoftmax(logits);
+            const occ = ctcOccupancy(logp1.dataSync() as Float32Array, n, c.labels);
+            if (occ) {
+              loss = tf.add(loss, tf.mul(tf.neg(tf.sum(tf.mul(tf.tensor2d(occ.gamma, [n, NUM_CLASSES]), logp1))), seqWeight / opts.batchFrames));
+              ctcSum += occ.nll;
+              ctcFrames += n;
+            }
+          }
+          return loss as tfc.Scalar;
         }), model.gates as tfc.Variable[]);
         value.dispose();
         if (kept.ce) {
@@ -161,12 +190,13 @@ export async function trainGates(tf: Tf, model: HdnnModel, chunks: readonly Dist
         for (const g of acc.values()) g.dispose();
       }
       klByEpoch.push(klSum / Math.max(klFrames, 1));
+      if (ctcFrames > 0) ctcByEpoch.push(ctcSum / ctcFrames);
     }
   } finally {
     for (const b of base) b.dispose();
     optimizer.dispose();
   }
-  return { steps: step, epochsRun: klByEpoch.length, stoppedByBudget, klByEpoch, seconds: (performance.now() - t0) / 1000 };
+  return { steps: step, epochsRun: klByEpoch.length, stoppedByBudget, klByEpoch, ctcByEpoch, seconds: (performance.now() - t0) / 1000 };
 }
 
 function accumulate(tf: Tf, acc: Map<string, tfc.Tensor>, grads: tfc.NamedTensorMap): Map<string, tfc.Tensor> {

@@ -23,7 +23,7 @@ export function pieceFrames(totalFrames: number, fraction: number): number {
   return Math.max(250, Math.min(1500, Math.round((totalFrames * fraction) / 4)));
 }
 
-export function splitHoldout(fileFrames: readonly number[], fraction: number): Split {
+function cutPieces(fileFrames: readonly number[], fraction: number): Piece[] {
   const total = fileFrames.reduce((a, b) => a + b, 0);
   const maxPiece = pieceFrames(total, fraction);
   const pieces: Piece[] = [];
@@ -31,6 +31,11 @@ export function splitHoldout(fileFrames: readonly number[], fraction: number): S
     const n = Math.max(1, Math.ceil(frames / maxPiece));
     for (let i = 0; i < n; i++) pieces.push({ file, from: Math.round((i * frames) / n), to: Math.round(((i + 1) * frames) / n) });
   });
+  return pieces;
+}
+
+export function splitHoldout(fileFrames: readonly number[], fraction: number): Split {
+  const pieces = cutPieces(fileFrames, fraction);
   const train: Piece[] = [];
   const holdout: Piece[] = [];
   let seen = 0;
@@ -47,6 +52,30 @@ export function splitHoldout(fileFrames: readonly number[], fraction: number): S
   }
   if (holdout.length === 0 && train.length > 1) holdout.push(train.pop()!);
   return { train, holdout };
+}
+
+/** Below this much audio, the held-out share rotates over the whole recording (see foldsFor). */
+export const ROTATE_BELOW_SECONDS = 150;
+
+/**
+ * How many train/held-out splits measure the gain. A short recording's 20 % holds too few words
+ * for the before/after to mean anything (one minute of one speaker: about 23 words, where one
+ * word moves the WER by 4 points), so below ROTATE_BELOW_SECONDS the share held out rotates
+ * (k = 1/fraction folds, each piece held out exactly once) and the WERs are pooled over all the
+ * audio. Each fold trains on little audio, so the k trainings stay short.
+ */
+export function foldsFor(audioSeconds: number, fraction: number, rotateBelowSeconds = ROTATE_BELOW_SECONDS): number {
+  return audioSeconds < rotateBelowSeconds ? Math.max(2, Math.round(1 / fraction)) : 1;
+}
+
+/** k splits that each hold out every k-th piece, so that every piece is held out in exactly one. */
+export function splitFolds(fileFrames: readonly number[], fraction: number, k: number): Split[] {
+  if (k <= 1) return [splitHoldout(fileFrames, fraction)];
+  const pieces = cutPieces(fileFrames, fraction);
+  return Array.from({ length: k }, (_, f) => ({
+    train: pieces.filter((_, i) => i % k !== f),
+    holdout: pieces.filter((_, i) => i % k === f),
+  })).filter((s) => s.holdout.length > 0 && s.train.length > 0);
 }
 
 /**

@@ -35,6 +35,8 @@ export interface ProfileGain {
   holdoutSeconds: number;
   trainSeconds: number;
   speechSeconds: number;
+  /** Train/held-out splits the WERs are pooled over (absent or 1: one share held out). */
+  splits?: number;
 }
 
 export interface ProfileMeta {

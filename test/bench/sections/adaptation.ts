@@ -11,10 +11,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkAdaptModels, DEFAULT_TRAINING } from '../../../electron/core/adapt/adapt-job.js';
+import { ROTATE_BELOW_SECONDS } from '../../../electron/core/adapt/holdout.js';
 import { userMessageOf } from '../../../electron/core/errors.js';
 import { readManifest, type ManifestRow } from '../../../electron/core/eval/manifest.js';
 import { NAMED_MODELS } from '../../../electron/core/transcribe/model-paths.js';
-import { adaptTimeCheck, fmtRelative, parseAdaptOutput, relativeChange, werReductionCheck, type AdaptOutput, type AdaptTiming, type WerPair } from '../adapt-results.js';
+import { adaptTimeCheck, fmtRelative, notKeptNote, parseAdaptOutput, relativeChange, werReductionCheck, type AdaptOutput, type AdaptTiming, type WerPair } from '../adapt-results.js';
 import { writeManifest } from '../dev-sets.js';
 import { failureOf, runMeasured, type Measured } from '../measure.js';
 import { available, unavailable, type Available } from '../model-targets.js';
@@ -143,14 +144,16 @@ async function runScenario(ctx: BenchContext, scenario: Scenario, sets: string, 
   }
 
   ctx.log(`[adapt] ${scenario.name}: hushscribe adapt on ${run.adapt.rows.length} utterances (${minutes(audioOf(run.adapt.rows))})`);
-  const args = [CLI, 'adapt', run.adapt.manifest, '--name', profile, '--student', student, '--teacher', teacher, '--threads', '1', '--quiet'];
+  // --keep: a profile the app would not keep is still saved, so its effect on ground truth is scored too.
+  const args = [CLI, 'adapt', run.adapt.manifest, '--name', profile, '--student', student, '--teacher', teacher, '--threads', '1', '--keep', '--quiet'];
   if (ctx.opts.adaptNoLm) args.push('--no-lm');
   const m = await runMeasured(process.execPath, args, { cwd: REPO, env });
   // Exit 3: the job ran, but its held-out check did not improve, so it kept no profile.
   const output = m.code === 0 || m.code === 3 ? parseAdaptOutput(m.stdout) : null;
   const error = m.code !== 0 && m.code !== 3 ? failureOf(m) : output === null ? `cannot read its report: ${m.stdout.trim().split('\n').slice(-2).join(' / ')}` : null;
   run.job = { m, output, error };
-  ctx.log(`[adapt] ${scenario.name}: ${error ?? `${output?.profilePath ? 'profile kept' : `no profile kept (${output?.notSavedReason ?? ''})`}, ${m.wallS.toFixed(1)} s wall`}`);
+  const verdict = output?.keptOnlyForBench ? `the app would keep no profile (${output.keptOnlyForBench}); scored anyway` : output?.profilePath ? 'profile kept' : `no profile kept (${output?.notSavedReason ?? ''})`;
+  ctx.log(`[adapt] ${scenario.name}: ${error ?? `${verdict}, ${m.wallS.toFixed(1)} s wall`}`);
 
   if (output?.profilePath) {
     for (const d of DECODINGS) {
@@ -170,11 +173,13 @@ function werPair(run: ScenarioRun, d: Decoding): Available<WerPair> {
   const job = run.job;
   if (!job) return unavailable('hushscribe adapt did not run');
   if (job.error || !job.output) return unavailable(`hushscribe adapt failed (${job.error ?? 'no report'})`);
-  if (!job.output.profilePath) return available({ before: base.report.wer, after: base.report.wer, notKept: job.output.notSavedReason ?? 'no reason given' });
+  if (!job.output.profilePath) return available({ before: base.report.wer, after: base.report.wer, notKept: job.output.notSavedReason ?? 'no reason given', scoredAnyway: null });
   const adapted = run.adapted[d];
   if (!adapted) return unavailable('adapted eval not run');
   if (!adapted.ok) return unavailable(`adapted student eval failed (${adapted.error})`);
-  return available({ before: base.report.wer, after: adapted.report.wer, notKept: null });
+  const notHelped = job.output.keptOnlyForBench;
+  if (notHelped) return available({ before: base.report.wer, after: base.report.wer, notKept: notHelped, scoredAnyway: adapted.report.wer });
+  return available({ before: base.report.wer, after: adapted.report.wer, notKept: null, scoredAnyway: null });
 }
 
 function scenarioTable(runs: readonly ScenarioRun[]): string {
@@ -221,7 +226,7 @@ function werTable(runs: readonly ScenarioRun[]): string {
         fmtRelative(rel),
         target,
         checked ? status(met) : '',
-        pair.value.notKept ? `no profile kept (${pair.value.notKept}): the base model stays` : '',
+        notKeptNote(pair.value),
       ]);
     }
   }
@@ -298,9 +303,9 @@ export async function adaptationSection(ctx: BenchContext): Promise<SectionResul
     '**How it is measured.**',
     `- Models: student \`${shortPath(student)}\` (gates from the .safetensors beside it), teacher \`${shortPath(teacher)}\`.${custom ? ' **These are not the shipped models** (`--adapt-student` / `--adapt-teacher`): the figures check the harness, not adaptation.' : ''}`,
     `- Scenario sets: \`${shortPath(sets)}/<scenario>/{adapt,test}.tsv\`, built from ../shared by ${BUILD_SETS}; the audio scored was never adapted on.`,
-    '- Per scenario: `hushscribe eval test.tsv --model STUDENT [--no-lm]` (the base student); `hushscribe adapt adapt.tsv --name NAME --student STUDENT --teacher TEACHER --threads 1` with the product\'s defaults (teacher posteriors as targets, moved onto the student\'s spike timing as measured on the adapt audio, only the tied gates trained, 20 % of the adapt audio held out for the job\'s own check, WER against the teacher\'s transcript with the LM; the profile is kept only if that improved); then `hushscribe eval test.tsv --model STUDENT --profile NAME [--no-lm]`. All on the CPU provider, one thread, one process at a time.',
+    `- Per scenario: \`hushscribe eval test.tsv --model STUDENT [--no-lm]\` (the base student); \`hushscribe adapt adapt.tsv --name NAME --student STUDENT --teacher TEACHER --threads 1 --keep\` with the product's defaults (CTC on the teacher's LM transcript of the adapt audio, only the tied gates trained, 20 % of the adapt audio held out for the job's own check, rotating over ${Math.round(1 / 0.2)} splits when there is under ${(ROTATE_BELOW_SECONDS / 60).toFixed(1)} min of it, WER against the teacher's transcript with the LM; the app keeps the profile only if that improved, and \`--keep\` saves it anyway so that the bench also scores what it would have done); then \`hushscribe eval test.tsv --model STUDENT --profile NAME [--no-lm]\`. All on the CPU provider, one thread, one process at a time.`,
     ctx.opts.adaptNoLm ? '- **`--adapt-no-lm`**: the job\'s own held-out check decoded greedily, not with the LM as the product does, so which profiles were kept is not what the app would keep.' : '',
-    '- WER is against the manifests\' ground truth (`electron/core/eval/wer.ts`). When the job keeps no profile the product keeps the base model, so the adapted figure is the base one and the note says why.',
+    '- WER is against the manifests\' ground truth (`electron/core/eval/wer.ts`). When the job\'s check says the profile did not help, the app keeps the base model, so the adapted figure (and the target) is the base one; the note says why and gives the profile\'s own figure, scored anyway.',
     `- Wall time is the whole \`hushscribe adapt\` command (GNU time: Node start-up, model and LM loading, decoding the audio, teacher and student passes, training, the held-out check). Training stops after the step that passes the job\'s ${DEFAULT_TRAINING.timeBudgetSeconds} s budget. Teacher passes are computed, not reused (a fresh cache per scenario); the app reuses a stored one when the teacher already re-transcribed a recording. The timing target is taken from the job with the most audio; below ${TARGETS.adaptAudioMinutes} min it is extrapolated and says so. The app's responsiveness during the job is not measured here.`,
   ].filter(Boolean).join('\n');
 

@@ -54,6 +54,13 @@ function memoryStore(): TeacherPassStore & { gets: number; hits: number; puts: n
 }
 
 const models = { studentPath: fx.student, teacherPath: fx.teacher, lm: false };
+/**
+ * The fixture's teacher is its student with the gates moved, so the frame-level KL can recover it
+ * exactly: these tests of the job's mechanics train with that term (one 20 % held out, as for
+ * longer audio). The product's default, CTC on the teacher's words with rotating splits for short
+ * audio, has its own test below.
+ */
+const frameKl = { training: { frameWeight: 1, seqWeight: 0 }, rotateBelowSeconds: 0 };
 
 describe('adaptation job', () => {
   it('refuses less than 30 s of speech with one line, before any training', async () => {
@@ -77,7 +84,8 @@ describe('adaptation job', () => {
     const profiles = tempDir('hush-prof-');
     const store = memoryStore();
     const progress: AdaptProgress[] = [];
-    const r = await adaptToProfile({ ...models, rows: await readManifest(manifest), name: 'cathy', profilesDir: profiles, teacherPasses: store, onProgress: (p) => progress.push(p) });
+    const r = await adaptToProfile({ ...models, ...frameKl, rows: await readManifest(manifest), name: 'cathy', profilesDir: profiles, teacherPasses: store, onProgress: (p) => progress.push(p) });
+    assert.equal(r.splits, 1);
     assert.deepEqual(hashTree(dir), before, 'recordings and manifest unchanged, nothing added beside them');
     const share = r.holdoutSeconds / (r.holdoutSeconds + r.trainSeconds);
     assert.ok(share > 0.12 && share < 0.3, `held out ${share}`);
@@ -98,10 +106,26 @@ describe('adaptation job', () => {
     assert.deepEqual([...new Set(progress.map((p) => p.phase))], ['reading', 'training', 'measuring', 'saving']);
     assert.equal(store.puts, 30);
     // A second run reuses the stored teacher pass.
-    const again = await adaptToProfile({ ...models, rows: await readManifest(manifest), name: 'cathy2', profilesDir: profiles, teacherPasses: store, training: { epochs: 1 } });
+    const again = await adaptToProfile({ ...models, ...frameKl, rows: await readManifest(manifest), name: 'cathy2', profilesDir: profiles, teacherPasses: store, training: { epochs: 1, frameWeight: 1, seqWeight: 0 } });
     assert.equal(store.hits, 30);
     assert.equal(store.puts, 30);
     assert.ok(again.audioSeconds > 100);
+  });
+
+  it('by default trains on the teacher\'s words and, on short audio, pools the held-out check over five splits that each hold out a different 20 %', async () => {
+    const { manifest } = session(30);
+    const profiles = tempDir('hush-prof-');
+    const r = await adaptToProfile({ ...models, rows: await readManifest(manifest), name: 'rotate', profilesDir: profiles, teacherPasses: null, keepRegardless: true, training: { epochs: 2 } });
+    assert.ok(r.audioSeconds < 150);
+    assert.equal(r.splits, 5);
+    // Every piece held out once, and the kept profile trained on all of it.
+    assert.ok(Math.abs(r.holdoutSeconds - r.audioSeconds) < 1 && Math.abs(r.trainSeconds - r.audioSeconds) < 1, `${r.holdoutSeconds} / ${r.trainSeconds} / ${r.audioSeconds}`);
+    assert.equal(r.training.ctcByEpoch.length, 2, 'the sequence-level term ran');
+    assert.ok(r.training.ctcByEpoch[1] < r.training.ctcByEpoch[0], `CTC ${r.training.ctcByEpoch.join(' → ')}`);
+    assert.equal(r.notHelpedReason === null, r.werAfter < r.werBefore);
+    const saved = await readProfile('rotate', profiles);
+    assert.equal(saved.meta.gain.splits, 5);
+    assert.equal(saved.meta.gain.werAfter, r.werAfter);
   });
 
   it('reuses the teacher output that the high-accuracy pass kept for the same recording, instead of running the teacher again', async () => {

@@ -8,7 +8,7 @@ import { temperedTarget, trainGates, type DistillChunk } from '../../../electron
 import { HdnnModel, studentWeightsFrom, type StudentWeights } from '../../../electron/core/adapt/hdnn.js';
 import { readSafetensors } from '../../../electron/core/adapt/safetensors.js';
 import { loadTf } from '../../../electron/core/adapt/tf.js';
-import { NUM_CLASSES } from '../../../electron/core/symbols.js';
+import { BLANK, NUM_CLASSES } from '../../../electron/core/symbols.js';
 import { readNpyFloat32 } from '../../helpers/npy.js';
 import { adaptFixture } from './fixture.js';
 
@@ -39,6 +39,22 @@ function chunksFor(model: HdnnModel, teacherLp: Float32Array, front: Float32Arra
     out.push({ h0: front.slice(from * d, (b + model.delay) * d), rows: b + model.delay - from, context: first - from, target: temperedTarget(teacherLp.subarray(a * NUM_CLASSES, b * NUM_CLASSES), b - a, tau) });
   }
   return out;
+}
+
+/** The best path through each chunk's teacher frames, collapsed: the chunk's transcript as CTC labels. */
+function withGreedyLabels(chunks: DistillChunk[], teacherLp: Float32Array, size: number): DistillChunk[] {
+  return chunks.map((c, i) => {
+    const labels: number[] = [];
+    let prev = BLANK;
+    const frames = c.rows - c.context;
+    for (let t = i * size; t < i * size + frames; t++) {
+      let best = 0;
+      for (let k = 1; k < NUM_CLASSES; k++) if (teacherLp[t * NUM_CLASSES + k] > teacherLp[t * NUM_CLASSES + best]) best = k;
+      if (best !== BLANK && best !== prev) labels.push(best);
+      prev = best;
+    }
+    return { ...c, labels };
+  });
 }
 
 describe('gate-only distillation in tfjs', () => {
@@ -99,6 +115,26 @@ describe('gate-only distillation in tfjs', () => {
       check.dispose();
       assert.ok(a.every((v, i) => Math.abs(v - b[i]) < 1e-5));
       assert.deepEqual([...gates.keys()], [...GATE_PARAMS]);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('with the sequence-level term alone, lowers the CTC loss of the teacher\'s transcript, leaking no tensors', async () => {
+    const tf = await loadTf();
+    const base = weights();
+    const teacherModel = new HdnnModel(tf, perturbedGates(base, 5));
+    const teacherLp = teacherModel.logProbs(speech.data, speech.shape[0]);
+    teacherModel.dispose();
+    const model = new HdnnModel(tf, base);
+    try {
+      const chunks = withGreedyLabels(chunksFor(model, teacherLp, model.frontend(speech.data, speech.shape[0]), 60, 1), teacherLp, 60);
+      assert.ok(chunks.some((c) => (c.labels?.length ?? 0) > 0), 'the teacher says something');
+      const tensorsBefore = tf.memory().numTensors;
+      const report = await trainGates(tf, model, chunks, { tau: 1, lr: 3e-3, l2: 0, frameWeight: 0, seqWeight: 1, epochs: 6, batchFrames: 120, timeBudgetSeconds: 60, seed: 1 });
+      assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensors leaked');
+      assert.equal(report.ctcByEpoch.length, 6);
+      assert.ok(report.ctcByEpoch.every((v, i) => i === 0 || v < report.ctcByEpoch[i - 1]) && report.ctcByEpoch[5] < 0.9 * report.ctcByEpoch[0], `CTC by epoch ${report.ctcByEpoch.join(', ')}`);
     } finally {
       model.dispose();
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { splitHoldout, speechFrames } from '../../../electron/core/adapt/holdout.js';
+import { foldsFor, splitFolds, splitHoldout, speechFrames } from '../../../electron/core/adapt/holdout.js';
 import { BLANK, NUM_CLASSES } from '../../../electron/core/symbols.js';
 
 const total = (ps: { from: number; to: number }[]): number => ps.reduce((s, p) => s + p.to - p.from, 0);
@@ -26,6 +26,29 @@ describe('held-out split', () => {
   it('always holds something out when there are two pieces or more', () => {
     const { holdout } = splitHoldout([300, 300], 0.1);
     assert.equal(holdout.length, 1);
+  });
+});
+
+describe('rotating held-out splits for short audio', () => {
+  it('rotates only below 150 s: five splits for a 20 % share, one above', () => {
+    assert.equal(foldsFor(63.7, 0.2), 5);
+    assert.equal(foldsFor(600, 0.2), 1);
+    assert.equal(foldsFor(100, 0.25), 4);
+    assert.equal(foldsFor(100, 0.2, 0), 1);
+  });
+
+  it('holds every piece out in exactly one split, and trains each split on all the others', () => {
+    const files = [3185, 240, 410];
+    const splits = splitFolds(files, 0.2, 5);
+    assert.equal(splits.length, 5);
+    const key = (p: { file: number; from: number; to: number }): string => `${p.file}:${p.from}-${p.to}`;
+    const held = splits.flatMap((s) => s.holdout.map(key));
+    assert.equal(new Set(held).size, held.length, 'no piece held out twice');
+    assert.equal(total(splits.flatMap((s) => s.holdout)), files.reduce((a, b) => a + b, 0), 'all the audio held out once');
+    for (const s of splits) {
+      assert.equal(total(s.train) + total(s.holdout), files.reduce((a, b) => a + b, 0));
+      assert.ok(s.holdout.every((p) => !s.train.some((q) => key(q) === key(p))));
+    }
   });
 });
 
