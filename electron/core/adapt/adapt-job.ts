@@ -5,11 +5,13 @@
  *
  *  1. read: decode each file, log-mel features, the teacher pass (reused when stored),
  *     the base student pass, and the student's frontend (constant under adaptation).
- *  2. split: ~`holdout` of the audio is held out, spread over the session.
- *  3. train: the tied gates only, KL to the teacher at temperature τ, kept near the base.
+ *  2. split: ~`holdout` of the audio is held out, spread over the session; under
+ *     ROTATE_BELOW_SECONDS of audio the held-out share rotates over k splits (holdout.ts).
+ *  3. train: the tied gates only, CTC on the teacher's (LM-decoded) words by default, optionally
+ *     KL to its posteriors moved onto the student's spike timing, kept near the base gates.
  *  4. measure: the adapted model is built exactly as a profile is applied (gate
  *     initializers patched into the ONNX bytes) and run on the held-out audio; WER of
- *     base and adapted student against the teacher's transcript.
+ *     base and adapted student against the teacher's transcript, pooled over the splits.
  *  5. save (only if the WER went down): temp file + rename; cancelling leaves nothing.
  *
  * Inputs are only read. Runs on one thread (tfjs wasm, onnxruntime with `threads`);

@@ -249,7 +249,7 @@ function jobTable(runs: readonly ScenarioRun[]): string {
         `${o.epochs}, ${o.steps}${o.stoppedByBudget ? ' (time budget)' : ''}`,
         `${o.spike.lagMs} ms${o.spike.aligned && o.spike.lagMs !== 0 ? ' (moved)' : ''}`,
         `${o.werBefore.toFixed(1)} % → ${o.werAfter.toFixed(1)} %`,
-        o.profilePath ? 'kept' : `not kept: ${o.notSavedReason ?? ''}`,
+        o.keptOnlyForBench ? 'not kept by the app (saved with `--keep` to be scored)' : o.profilePath ? 'kept' : `not kept: ${o.notSavedReason ?? ''}`,
         fmtSeconds(j.m.wallS),
         `${o.seconds.reading} / ${o.seconds.training} / ${o.seconds.measuring} s`,
         j.m.cpuS === null ? NA : fmtSeconds(j.m.cpuS),
