@@ -60,7 +60,7 @@ const handlers: Handlers = {
       signal: abort.signal,
       onProgress: (pr) => emit('job.adaptProgress', { phase: pr.phase, fraction: Math.min(1, Math.max(0, pr.fraction)), etaSeconds: pr.etaSeconds === null ? null : Math.max(0, pr.etaSeconds), detail: pr.detail.slice(0, 1000) }),
     });
-    return { name: r.name, werBefore: r.werBefore, werAfter: r.werAfter, kept: r.profilePath !== null, notSavedReason: r.notSavedReason };
+    return { name: r.name, werBefore: r.werBefore, werAfter: r.werAfter, sure: r.sure, judgedOn: r.judgedOn, kept: r.profilePath !== null, notSavedReason: r.notSavedReason };
   },
   async adaptCheck() {
     const { checkAdaptModels } = await import('../core/adapt/adapt-job.js');

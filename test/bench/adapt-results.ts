@@ -17,9 +17,13 @@ export interface AdaptOutput {
   trainS: number;
   holdoutS: number;
   holdoutWords: number;
-  /** Held-out WER of the student against the teacher's transcript, percent: the job's own check. */
+  /** Held-out WER of the student against the teacher's transcript, percent. */
   werBefore: number;
   werAfter: number;
+  /** The same on the teacher's words it is sure of, and whether that check decided (else all words did). */
+  sure: { words: number; werBefore: number; werAfter: number; decided: boolean };
+  /** Held-out WER against the manifest's own transcripts (never used to decide); null when it had none. */
+  truth: { words: number; werBefore: number; werAfter: number } | null;
   epochs: number;
   steps: number;
   stoppedByBudget: boolean;
@@ -38,6 +42,8 @@ const NUM = String.raw`(-?[\d.]+)`;
 const CLOCK = String.raw`(\d+m\d{2}s|\d+s)`;
 const HEAD = new RegExp(String.raw`^adapted '(.+)' \(base (.+)\) on ${NUM} s of audio, ${NUM} s of speech: ${NUM} s trained, ${NUM} s held out \((\d+) words\)$`);
 const WER = new RegExp(String.raw`^held-out WER against the teacher: before ${NUM}%, after ${NUM}%`);
+const SURE = new RegExp(String.raw`^held-out WER on the (\d+) words the teacher is sure of \(confidence ≥ [\d.]+\): before ${NUM}%, after ${NUM}% \((the keep check|too few)`);
+const TRUTH = new RegExp(String.raw`^held-out WER against the manifest's transcripts \((\d+) words; not used to decide\): before ${NUM}%, after ${NUM}%$`);
 const TRAINING = /^training: (\d+) epoch\(s\), (\d+) steps( \(stopped by the time budget\))?/;
 const SPIKE = /^spike timing: the student fires (\d+) ms (before|after) the teacher here(; the targets were moved onto its timing)?$/;
 const TIME = new RegExp(String.raw`^time ${CLOCK} \(reading ${CLOCK}, training ${CLOCK}, measuring ${CLOCK}\)$`);
@@ -64,9 +70,11 @@ export function parseAdaptOutput(stdout: string): AdaptOutput | null {
   const training = find(TRAINING);
   const time = find(TIME);
   const spike = find(SPIKE);
+  const sure = find(SURE);
+  const truth = find(TRUTH);
   const saved = find(/^saved profile (.+?)(?: \(kept because of --keep: (.+)\))?$/);
   const notSaved = find(/^nothing saved: (.+)$/);
-  if (!head || !wer || !training || !time || !spike || (!saved && !notSaved)) return null;
+  if (!head || !wer || !sure || !training || !time || !spike || (!saved && !notSaved)) return null;
   return {
     name: head[1],
     baseModelVersion: head[2],
@@ -77,6 +85,8 @@ export function parseAdaptOutput(stdout: string): AdaptOutput | null {
     holdoutWords: Number(head[7]),
     werBefore: Number(wer[1]),
     werAfter: Number(wer[2]),
+    sure: { words: Number(sure[1]), werBefore: Number(sure[2]), werAfter: Number(sure[3]), decided: sure[4] === 'the keep check' },
+    truth: truth ? { words: Number(truth[1]), werBefore: Number(truth[2]), werAfter: Number(truth[3]) } : null,
     epochs: Number(training[1]),
     steps: Number(training[2]),
     stoppedByBudget: training[3] !== undefined,

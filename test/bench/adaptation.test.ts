@@ -12,6 +12,8 @@ import { available, unavailable } from './model-targets.js';
 const KEPT = [
   "adapted 'sample' (base adapt-fixture-student-64x4-s0) on 93.4 s of audio, 35.2 s of speech: 74.6 s trained, 18.9 s held out (6 words)",
   'held-out WER against the teacher: before 100.00%, after 66.67% (-33.33 points)',
+  'held-out errors (substitutions/deletions/insertions): before 4/2/0, after 3/1/0',
+  'held-out WER on the 2 words the teacher is sure of (confidence ≥ 0.9): before 50.00%, after 0.00% (too few: the keep check used all 6 words)',
   'training: 8 epoch(s), 24 steps, KL 0.0294 → 0.0251 → 0.0217 → 0.0191 → 0.0173 → 0.0162 → 0.0154 → 0.0150',
   'spike timing: the student fires 120 ms before the teacher here; the targets were moved onto its timing',
   'saved profile /tmp/hush-cli-sample/p/sample.profile.safetensors',
@@ -21,6 +23,8 @@ const KEPT = [
 const NOT_KEPT = [
   "adapted 'Board room' (base student-3) on 612.0 s of audio, 540.5 s of speech: 489.6 s trained, 122.4 s held out (310 words)",
   'held-out WER against the teacher: before 21.00%, after 21.30% (+0.30 points)',
+  'held-out WER on the 41 words the teacher is sure of (confidence ≥ 0.9): before 9.76%, after 12.20% (the keep check)',
+  "held-out WER against the manifest's transcripts (295 words; not used to decide): before 30.17%, after 28.14%",
   'training: 3 epoch(s), 180 steps (stopped by the time budget), KL 0.2100 → 0.1900 → 0.1850',
   'spike timing: the student fires 0 ms after the teacher here',
   'nothing saved: the held-out WER did not improve (21.00% → 21.30%)',
@@ -38,6 +42,8 @@ test('parseAdaptOutput reads a kept profile', () => {
     holdoutWords: 6,
     werBefore: 100,
     werAfter: 66.67,
+    sure: { words: 2, werBefore: 50, werAfter: 0, decided: false },
+    truth: null,
     epochs: 8,
     steps: 24,
     stoppedByBudget: false,
@@ -56,6 +62,8 @@ test('parseAdaptOutput reads a job that kept nothing, stopped by its budget, wit
   assert.equal(r.profilePath, null);
   assert.equal(r.notSavedReason, 'the held-out WER did not improve (21.00% → 21.30%)');
   assert.equal(r.stoppedByBudget, true);
+  assert.deepEqual(r.sure, { words: 41, werBefore: 9.76, werAfter: 12.2, decided: true });
+  assert.deepEqual(r.truth, { words: 295, werBefore: 30.17, werAfter: 28.14 });
   assert.deepEqual(r.spike, { lagMs: 0, aligned: false });
   assert.deepEqual(r.seconds, { total: 247, reading: 62, training: 181, measuring: 4 });
 });

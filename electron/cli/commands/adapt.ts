@@ -1,5 +1,5 @@
 import { constants, setPriority } from 'node:os';
-import { adaptToProfile, type AdaptProgress, type TrainSettings } from '../../core/adapt/adapt-job.js';
+import { adaptToProfile, SURE_CONFIDENCE, type AdaptProgress, type TrainSettings } from '../../core/adapt/adapt-job.js';
 import { AdaptCancelled } from '../../core/adapt/errors.js';
 import { HushError } from '../../core/errors.js';
 import { readManifest } from '../../core/eval/manifest.js';
@@ -86,6 +86,8 @@ export async function run(argv: string[]): Promise<number> {
       `adapted '${r.name}' (base ${r.baseModelVersion}) on ${r.audioSeconds.toFixed(1)} s of audio, ${r.speechSeconds.toFixed(1)} s of speech: ${r.trainSeconds.toFixed(1)} s trained, ${r.holdoutSeconds.toFixed(1)} s held out (${r.holdoutWords} words)`,
       `held-out WER against the teacher: before ${r.werBefore.toFixed(2)}%, after ${r.werAfter.toFixed(2)}% (${delta <= 0 ? '' : '+'}${delta.toFixed(2)} points)${r.splits > 1 ? `, pooled over ${r.splits} splits that each held out a different ${Math.round(100 / r.splits)} % (short audio)` : ''}`,
       `held-out errors (substitutions/deletions/insertions): before ${sdi(r.errors.before)}, after ${sdi(r.errors.after)}`,
+      `held-out WER on the ${r.sure.words} words the teacher is sure of (confidence ≥ ${SURE_CONFIDENCE}): before ${r.sure.werBefore.toFixed(2)}%, after ${r.sure.werAfter.toFixed(2)}%${r.judgedOn === 'sure' ? ' (the keep check)' : ` (too few: the keep check used all ${r.holdoutWords} words)`}`,
+      ...(r.truth ? [`held-out WER against the manifest's transcripts (${r.truth.words} words; not used to decide): before ${r.truth.werBefore.toFixed(2)}%, after ${r.truth.werAfter.toFixed(2)}%`] : []),
       `training: ${r.training.epochsRun} epoch(s), ${r.training.steps} steps${r.training.stoppedByBudget ? ' (stopped by the time budget)' : ''}, KL ${r.training.klByEpoch.map((k) => k.toFixed(4)).join(' → ')}${r.training.ctcByEpoch.length ? `; CTC on the teacher's words ${r.training.ctcByEpoch.map((k) => k.toFixed(4)).join(' → ')}` : ''}`,
       `spike timing: the student fires ${Math.abs(r.spikeLag.frames) * 20} ms ${r.spikeLag.frames < 0 ? 'before' : 'after'} the teacher here${r.spikeLag.aligned && r.spikeLag.frames !== 0 ? '; the targets were moved onto its timing' : ''}`,
       r.profilePath ? `saved profile ${r.profilePath}${r.notHelpedReason ? ` (kept because of --keep: ${r.notHelpedReason})` : ''}` : `nothing saved: ${r.notSavedReason}`,

@@ -37,6 +37,17 @@ export interface ProfileGain {
   speechSeconds: number;
   /** Train/held-out splits the WERs are pooled over (absent or 1: one share held out). */
   splits?: number;
+  /** The WERs on the teacher's words it is sure of (absent in profiles made before 2026-11-29). */
+  sure?: WerCheck;
+  /** Which check kept the profile: the sure words, or all words when too few were sure. */
+  judgedOn?: 'sure' | 'all';
+}
+
+/** A before/after WER pair over a counted number of reference words. */
+export interface WerCheck {
+  werBefore: number;
+  werAfter: number;
+  words: number;
 }
 
 export interface ProfileMeta {

@@ -132,12 +132,21 @@ export const HighAccuracyProgressSchema = s.object({
   error: s.optional(s.string({ max: 1000 })),
 });
 
+/** The held-out WER on the teacher's words it is sure of: the check that keeps a profile when there are enough of them. */
+export const SureWerSchema = s.object({
+  werBefore: s.number({ min: 0 }),
+  werAfter: s.number({ min: 0 }),
+  words: s.number({ int: true, min: 0 }),
+});
+
 export const AdaptProfileInfoSchema = s.object({
   name: profileName,
   createdAt: s.string({ max: 100 }),
   baseModelVersion: s.string({ max: 200 }),
   werBefore: s.number({ min: 0 }),
   werAfter: s.number({ min: 0 }),
+  /** Absent for profiles made before the check on sure words. */
+  sure: s.optional(SureWerSchema),
   sources: s.number({ int: true, min: 0 }),
 });
 
@@ -145,6 +154,9 @@ export const AdaptResultSchema = s.object({
   name: profileName,
   werBefore: s.number({ min: 0 }),
   werAfter: s.number({ min: 0 }),
+  sure: SureWerSchema,
+  /** Which WER decided: on the sure words, or on all the teacher's words when too few were sure. */
+  judgedOn: s.literal('sure', 'all'),
   /** False: it did not help and nothing was saved. */
   kept: s.boolean(),
   notSavedReason: s.nullable(s.string({ max: 1000 })),

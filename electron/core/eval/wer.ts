@@ -8,9 +8,15 @@ export interface ErrorCounts {
 
 export const ZERO_COUNTS: ErrorCounts = Object.freeze({ substitutions: 0, deletions: 0, insertions: 0, referenceWords: 0 });
 
-/** Levenshtein alignment over words; ties prefer substitutions, as sclite does. */
-export function alignWords(reference: string, hypothesis: string): ErrorCounts {
+/**
+ * Levenshtein alignment over words; ties prefer substitutions, as sclite does.
+ * `counted` (one flag per reference word) scores only the flagged reference words: their
+ * substitutions and deletions, and insertions with no unflagged reference word beside them.
+ */
+export function alignWords(reference: string, hypothesis: string, counted?: readonly boolean[]): ErrorCounts {
   const ref = reference.split(' ').filter(Boolean);
+  if (counted && counted.length !== ref.length) throw new Error(`alignWords: ${counted.length} flags for ${ref.length} reference words`);
+  const scored = (i: number): boolean => !counted || i < 0 || i >= ref.length || counted[i];
   const hyp = hypothesis.split(' ').filter(Boolean);
   const cols = hyp.length + 1;
   const cost = new Uint32Array((ref.length + 1) * cols);
@@ -32,14 +38,14 @@ export function alignWords(reference: string, hypothesis: string): ErrorCounts {
       op[i * cols + j] = which;
     }
   }
-  const counts = { substitutions: 0, deletions: 0, insertions: 0, referenceWords: ref.length };
+  const counts = { substitutions: 0, deletions: 0, insertions: 0, referenceWords: counted ? counted.filter(Boolean).length : ref.length };
   let i = ref.length;
   let j = hyp.length;
   while (i > 0 || j > 0) {
     const o = op[i * cols + j];
-    if (o === 0 || o === 1) { if (o === 1) counts.substitutions++; i--; j--; }
-    else if (o === 2) { counts.deletions++; i--; }
-    else { counts.insertions++; j--; }
+    if (o === 0 || o === 1) { if (o === 1 && scored(i - 1)) counts.substitutions++; i--; j--; }
+    else if (o === 2) { if (scored(i - 1)) counts.deletions++; i--; }
+    else { if (scored(i - 1) && scored(i)) counts.insertions++; j--; }
   }
   return counts;
 }

@@ -299,6 +299,7 @@ export class HushService {
           baseModelVersion: m.baseModelVersion,
           werBefore: Math.max(0, m.gain.werBefore),
           werAfter: Math.max(0, m.gain.werAfter),
+          ...(m.gain.sure ? { sure: m.gain.sure } : {}),
           sources: m.sources.length,
         })),
         active: this.settings.get().adaptProfile,

@@ -45,7 +45,13 @@ ROWS = {
     "e": dict(gates=False, frame_kd=0.5, gt_ctc=0.25, seq_kd=0.25),
     # f: row d's losses on the tied gates alone, on top of a finished row d (--init).
     "f": dict(gates=True, frame_kd=0.5, gt_ctc=0.25, seq_kd=0.25, gates_only=True),
+    # g: row d with the teacher advanced 6 frames (the measured spike lag), whatever --kd-shift says:
+    # the control that isolates the shift when trained beside row d on the same batches.
+    "g": dict(gates=True, frame_kd=0.5, gt_ctc=0.25, seq_kd=0.25, kd_shift=-6),
 }
+
+# A row added to a resumed run starts from this row's checkpointed state (model and optimizer).
+FORKS_FROM = {"g": "d"}
 
 
 def parse():
@@ -147,9 +153,8 @@ def main():
     ckpt = exp / "last.pt"
     if ckpt.exists():
         s = torch.load(ckpt, map_location=device)
-        for r in students:
-            students[r].load_state_dict(s["models"][r])
-            opts[r].load_state_dict(s["opts"][r])
+        for r, src in resume_rows(s, students, opts, ckpt).items():
+            log.info("row %s joins the run from row %s's state at step %d", r, src, s["state"]["step"])
         state = s["state"]
         log.info("resumed at epoch %d step %d", state["epoch"], state["step"])
     t_start, last_save = time.time() - state["elapsed"], time.time()
@@ -184,7 +189,7 @@ def main():
                 s_logp = s_logp.float()
                 loss = s_logp.sum() * 0.0
                 if cfg["frame_kd"]:
-                    loss = loss + cfg["frame_kd"] * frame_kd_loss(s_logp, t_logp, out_len, args.tau, args.kd_shift)
+                    loss = loss + cfg["frame_kd"] * frame_kd_loss(s_logp, t_logp, out_len, args.tau, cfg.get("kd_shift", args.kd_shift))
                 if cfg["gt_ctc"]:
                     loss = loss + cfg["gt_ctc"] * ctc_loss(s_logp, out_len, gt_texts)
                 if cfg["seq_kd"]:
@@ -223,6 +228,22 @@ def main():
                                       "real_repeats": args.real_repeats, "batch_seconds": batch_seconds, "lr": args.lr, "budget_min": args.budget_min, "tau": args.tau, "kd_shift": args.kd_shift, "init": args.init,
                                       "earlier_runs": training_record.lineage(args.init, list(students)[0]), "history": state["history"]})
     log.info("student training finished: %d epochs, %d steps, %.1f h of audio seen", state["epoch"], state["step"], state["hours_seen"])
+
+
+def resume_rows(saved, students, opts, ckpt):
+    """Each row's model and optimizer state from a checkpoint; a row the checkpoint lacks forks from
+    its FORKS_FROM row (so a control joins a run mid-way on the same batches). Returns {row: source}
+    for the rows that forked; refuses a row with neither, naming it."""
+    forked = {}
+    for r in students:
+        src = r if r in saved["models"] else FORKS_FROM.get(r)
+        if src not in saved["models"]:
+            raise stage.Refusal(f"{ckpt} has no row {r} to resume (it holds rows {', '.join(sorted(saved['models']))}); use a new --exp")
+        students[r].load_state_dict(saved["models"][src])
+        opts[r].load_state_dict(saved["opts"][src])
+        if src != r:
+            forked[r] = src
+    return forked
 
 
 def spike_offset(student_logp, teacher_logp, out_len):

@@ -58,3 +58,23 @@ class WarmStartTest(unittest.TestCase):
     def test_row_f_trains_the_tied_gates_only(self):
         self.assertTrue(stage09.ROWS["f"]["gates_only"])
         self.assertEqual({k: v for k, v in stage09.ROWS["f"].items() if k != "gates_only"}, stage09.ROWS["d"])
+
+
+class ResumeTest(unittest.TestCase):
+    def test_a_control_row_forks_from_its_row_and_a_row_with_no_source_is_refused_by_name(self):
+        from hush.models import HighwayStudent
+        from hush.stage import Refusal
+        small = dict(d=32, layers=2)
+        d = HighwayStudent(**small)
+        opt_d = torch.optim.AdamW(d.parameters(), lr=1e-3)
+        saved = {"models": {"d": d.state_dict()}, "opts": {"d": opt_d.state_dict()}}
+        students = {"d": HighwayStudent(**small), "g": HighwayStudent(**small)}
+        opts = {r: torch.optim.AdamW(m.parameters(), lr=1e-3) for r, m in students.items()}
+        self.assertEqual(stage09.resume_rows(saved, students, opts, "last.pt"), {"g": "d"})
+        for a, b in zip(d.state_dict().values(), students["g"].state_dict().values()):
+            self.assertTrue(torch.equal(a, b))
+        self.assertEqual(stage09.ROWS["g"]["kd_shift"], -6)
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), self.assertRaises(Refusal):
+            stage09.resume_rows(saved, {"c": HighwayStudent(**small)}, {"c": torch.optim.AdamW(students["d"].parameters())}, "last.pt")
+        self.assertIn("last.pt has no row c to resume", err.getvalue())

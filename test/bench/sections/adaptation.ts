@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkAdaptModels, DEFAULT_TRAINING } from '../../../electron/core/adapt/adapt-job.js';
+import { checkAdaptModels, DEFAULT_TRAINING, MIN_SURE_WORDS, SURE_CONFIDENCE } from '../../../electron/core/adapt/adapt-job.js';
 import { ROTATE_BELOW_SECONDS } from '../../../electron/core/adapt/holdout.js';
 import { userMessageOf } from '../../../electron/core/errors.js';
 import { readManifest, type ManifestRow } from '../../../electron/core/eval/manifest.js';
@@ -235,12 +235,12 @@ function werTable(runs: readonly ScenarioRun[]): string {
 
 function jobTable(runs: readonly ScenarioRun[]): string {
   return mdTable(
-    ['scenario', 'audio read', 'speech (teacher)', 'trained / held out', 'epochs, steps', 'student spike lag (targets moved by it)', 'held-out WER vs teacher', 'profile', 'wall (whole command)', 'reading / training / measuring', 'CPU', 'peak RSS'],
+    ['scenario', 'audio read', 'speech (teacher)', 'trained / held out', 'epochs, steps', 'student spike lag (targets moved by it)', 'held-out WER vs teacher', 'on its sure words (the keep check)', 'held-out WER vs transcripts (not used)', 'profile', 'wall (whole command)', 'reading / training / measuring', 'CPU', 'peak RSS'],
     runs.map((r) => {
       const j = r.job;
-      if (!j) return [r.scenario.label, '—', '', '', '', '', '', r.error ?? 'not run', '', '', '', ''];
+      if (!j) return [r.scenario.label, '—', '', '', '', '', '', '', '', r.error ?? 'not run', '', '', '', ''];
       const o = j.output;
-      if (!o) return [r.scenario.label, NA, '', '', '', '', '', `failed: ${j.error ?? 'no report'}`, fmtSeconds(j.m.wallS), '', j.m.cpuS === null ? NA : fmtSeconds(j.m.cpuS), fmtRssKb(j.m.peakRssKb)];
+      if (!o) return [r.scenario.label, NA, '', '', '', '', '', '', '', `failed: ${j.error ?? 'no report'}`, fmtSeconds(j.m.wallS), '', j.m.cpuS === null ? NA : fmtSeconds(j.m.cpuS), fmtRssKb(j.m.peakRssKb)];
       return [
         r.scenario.label,
         minutes(o.audioS),
@@ -248,7 +248,9 @@ function jobTable(runs: readonly ScenarioRun[]): string {
         `${fmtSeconds(o.trainS)} / ${fmtSeconds(o.holdoutS)} (${o.holdoutWords} words)`,
         `${o.epochs}, ${o.steps}${o.stoppedByBudget ? ' (time budget)' : ''}`,
         `${o.spike.lagMs} ms${o.spike.aligned && o.spike.lagMs !== 0 ? ' (moved)' : ''}`,
-        `${o.werBefore.toFixed(1)} % → ${o.werAfter.toFixed(1)} %`,
+        `${o.werBefore.toFixed(1)} % → ${o.werAfter.toFixed(1)} %${o.sure.decided ? '' : ' (the keep check: too few sure words)'}`,
+        `${o.sure.werBefore.toFixed(1)} % → ${o.sure.werAfter.toFixed(1)} % (${o.sure.words} words)`,
+        o.truth ? `${o.truth.werBefore.toFixed(1)} % → ${o.truth.werAfter.toFixed(1)} % (${o.truth.words} words)` : '—',
         o.keptOnlyForBench ? 'not kept by the app (saved with `--keep` to be scored)' : o.profilePath ? 'kept' : `not kept: ${o.notSavedReason ?? ''}`,
         fmtSeconds(j.m.wallS),
         `${o.seconds.reading} / ${o.seconds.training} / ${o.seconds.measuring} s`,
@@ -256,7 +258,7 @@ function jobTable(runs: readonly ScenarioRun[]): string {
         fmtRssKb(j.m.peakRssKb),
       ];
     }),
-    [false, true, true, true, true, true, true, false, true, true, true, true],
+    [false, true, true, true, true, true, true, true, true, false, true, true, true, true],
   );
 }
 
@@ -303,7 +305,7 @@ export async function adaptationSection(ctx: BenchContext): Promise<SectionResul
     '**How it is measured.**',
     `- Models: student \`${shortPath(student)}\` (gates from the .safetensors beside it), teacher \`${shortPath(teacher)}\`.${custom ? ' **These are not the shipped models** (`--adapt-student` / `--adapt-teacher`): the figures check the harness, not adaptation.' : ''}`,
     `- Scenario sets: \`${shortPath(sets)}/<scenario>/{adapt,test}.tsv\`, built from ../shared by ${BUILD_SETS}; the audio scored was never adapted on.`,
-    `- Per scenario: \`hushscribe eval test.tsv --model STUDENT [--no-lm]\` (the base student); \`hushscribe adapt adapt.tsv --name NAME --student STUDENT --teacher TEACHER --threads 1 --keep\` with the product's defaults (CTC on the teacher's LM transcript of the adapt audio, only the tied gates trained, 20 % of the adapt audio held out for the job's own check, rotating over ${Math.round(1 / 0.2)} splits when there is under ${(ROTATE_BELOW_SECONDS / 60).toFixed(1)} min of it, WER against the teacher's transcript with the LM; the app keeps the profile only if that improved, and \`--keep\` saves it anyway so that the bench also scores what it would have done); then \`hushscribe eval test.tsv --model STUDENT --profile NAME [--no-lm]\`. All on the CPU provider, one thread, one process at a time.`,
+    `- Per scenario: \`hushscribe eval test.tsv --model STUDENT [--no-lm]\` (the base student); \`hushscribe adapt adapt.tsv --name NAME --student STUDENT --teacher TEACHER --threads 1 --keep\` with the product's defaults (CTC on the teacher's LM transcript of the adapt audio, only the tied gates trained, 20 % of the adapt audio held out for the job's own check, rotating over ${Math.round(1 / 0.2)} splits when there is under ${(ROTATE_BELOW_SECONDS / 60).toFixed(1)} min of it, WER against the teacher's transcript with the LM, judged on the words the teacher is at least ${SURE_CONFIDENCE} sure of when there are ${MIN_SURE_WORDS} or more (else on all its words); the app keeps the profile only if that improved, and \`--keep\` saves it anyway so that the bench also scores what it would have done); then \`hushscribe eval test.tsv --model STUDENT --profile NAME [--no-lm]\`. All on the CPU provider, one thread, one process at a time.`,
     ctx.opts.adaptNoLm ? '- **`--adapt-no-lm`**: the job\'s own held-out check decoded greedily, not with the LM as the product does, so which profiles were kept is not what the app would keep.' : '',
     '- WER is against the manifests\' ground truth (`electron/core/eval/wer.ts`). When the job\'s check says the profile did not help, the app keeps the base model, so the adapted figure (and the target) is the base one; the note says why and gives the profile\'s own figure, scored anyway.',
     `- Wall time is the whole \`hushscribe adapt\` command (GNU time: Node start-up, model and LM loading, decoding the audio, teacher and student passes, training, the held-out check). Training stops after the step that passes the job\'s ${DEFAULT_TRAINING.timeBudgetSeconds} s budget. Teacher passes are computed, not reused (a fresh cache per scenario); the app reuses a stored one when the teacher already re-transcribed a recording. The timing target is taken from the job with the most audio; below ${TARGETS.adaptAudioMinutes} min it is extrapolated and says so. The app's responsiveness during the job is not measured here.`,

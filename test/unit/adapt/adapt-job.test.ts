@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { adaptToProfile, type AdaptProgress } from '../../../electron/core/adapt/adapt-job.js';
+import { adaptToProfile, MIN_SURE_WORDS, type AdaptProgress } from '../../../electron/core/adapt/adapt-job.js';
 import { AdaptCancelled, AdaptError } from '../../../electron/core/adapt/errors.js';
 import { GATE_PARAMS } from '../../../electron/core/adapt/gates.js';
 import { runWhole } from '../../../electron/core/adapt/passes.js';
@@ -22,14 +22,14 @@ const fx = adaptFixture();
 const ARCTIC = sharedPath('data/corpora/arctic_native');
 
 /** A session folder: `n` real recordings copied next to a manifest (no transcripts), as the app would hand over. */
-function session(n: number, declared?: string): { dir: string; manifest: string } {
+function session(n: number, declared?: string, withText = false): { dir: string; manifest: string } {
   const dir = tempDir('hush-adapt-');
   mkdirSync(join(dir, 'audio'));
   const rows = readFileSync(join(ARCTIC, 'dev.tsv'), 'utf8').trim().split('\n').slice(1, n + 1).map((l) => l.split('\t'));
   const lines = ['id\taudio\tduration_s\tspeaker\ttext'];
-  for (const [id, audio, dur, spk] of rows) {
+  for (const [id, audio, dur, spk, text] of rows) {
     copyFileSync(join(ARCTIC, audio), join(dir, 'audio', basename(audio)));
-    lines.push([id, `audio/${basename(audio)}`, declared ?? dur, spk, ''].join('\t'));
+    lines.push([id, `audio/${basename(audio)}`, declared ?? dur, spk, withText ? text : ''].join('\t'));
   }
   writeFileSync(join(dir, 'session.tsv'), `${lines.join('\n')}\n`);
   return { dir, manifest: join(dir, 'session.tsv') };
@@ -91,6 +91,8 @@ describe('adaptation job', () => {
     assert.ok(share > 0.12 && share < 0.3, `held out ${share}`);
     assert.ok(r.holdoutWords > 0);
     assert.ok(r.werAfter < r.werBefore, `WER ${r.werBefore} → ${r.werAfter}`);
+    assert.equal(r.truth, null, 'no transcripts in the manifest, so no ground-truth line');
+    assert.ok(r.sure.words <= r.holdoutWords);
     assert.equal(r.profilePath, join(profiles, 'cathy.profile.safetensors'));
     const saved = await readProfile('cathy', profiles);
     assert.deepEqual([...saved.gates.keys()], [...GATE_PARAMS]);
@@ -113,19 +115,29 @@ describe('adaptation job', () => {
   });
 
   it('by default trains on the teacher\'s words and, on short audio, pools the held-out check over five splits that each hold out a different 20 %', async () => {
-    const { manifest } = session(30);
+    const { manifest } = session(30, undefined, true);
     const profiles = tempDir('hush-prof-');
-    const r = await adaptToProfile({ ...models, rows: await readManifest(manifest), name: 'rotate', profilesDir: profiles, teacherPasses: null, keepRegardless: true, training: { epochs: 2 } });
+    const rows = await readManifest(manifest);
+    const r = await adaptToProfile({ ...models, rows, name: 'rotate', profilesDir: profiles, teacherPasses: null, keepRegardless: true, training: { epochs: 2 } });
     assert.ok(r.audioSeconds < 150);
     assert.equal(r.splits, 5);
     // Every piece held out once, and the kept profile trained on all of it.
     assert.ok(Math.abs(r.holdoutSeconds - r.audioSeconds) < 1 && Math.abs(r.trainSeconds - r.audioSeconds) < 1, `${r.holdoutSeconds} / ${r.trainSeconds} / ${r.audioSeconds}`);
     assert.equal(r.training.ctcByEpoch.length, 2, 'the sequence-level term ran');
     assert.ok(r.training.ctcByEpoch[1] < r.training.ctcByEpoch[0], `CTC ${r.training.ctcByEpoch.join(' → ')}`);
-    assert.equal(r.notHelpedReason === null, r.werAfter < r.werBefore);
+    // The keep check: the teacher's sure words when there are enough of them, else all its words.
+    assert.equal(r.judgedOn, r.sure.words >= MIN_SURE_WORDS ? 'sure' : 'all');
+    const [before, after] = r.judgedOn === 'sure' ? [r.sure.werBefore, r.sure.werAfter] : [r.werBefore, r.werAfter];
+    assert.equal(r.notHelpedReason === null, after < before);
+    // The manifest has transcripts: the held-out pieces that are whole files (all but the longest) are scored against them.
+    const words = (row: { text: string }): number => row.text.split(' ').filter(Boolean).length;
+    const short = rows.filter((row) => row.durationSeconds < 5).reduce((n, row) => n + words(row), 0);
+    assert.ok(r.truth && r.truth.words >= short && r.truth.words < rows.reduce((n, row) => n + words(row), 0), `${r.truth?.words} of the words`);
     const saved = await readProfile('rotate', profiles);
     assert.equal(saved.meta.gain.splits, 5);
     assert.equal(saved.meta.gain.werAfter, r.werAfter);
+    assert.deepEqual(saved.meta.gain.sure, r.sure);
+    assert.equal(saved.meta.gain.judgedOn, r.judgedOn);
   });
 
   it('reuses the teacher output that the high-accuracy pass kept for the same recording, instead of running the teacher again', async () => {

@@ -93,14 +93,16 @@ test('high-accuracy and adaptation channels validate their payloads', () => {
   assert.deepEqual(requests['adapt.apply'].req.parse({ name: '' }), { name: '' });
   assert.throws(() => requests['adapt.delete'].req.parse({ name: 'a', force: true }), /unexpected key 'force'/);
   requests['adapt.profiles'].res.parse({ profiles: [{ name: 'p', createdAt: '2026-01-01', baseModelVersion: 'v1', werBefore: 20, werAfter: 18, sources: 2 }], active: 'p' });
+  requests['adapt.profiles'].res.parse({ profiles: [{ name: 'p', createdAt: '2026-01-01', baseModelVersion: 'v1', werBefore: 20, werAfter: 18, sure: { werBefore: 9, werAfter: 7, words: 30 }, sources: 2 }], active: 'p' });
   assert.throws(() => requests['adapt.profiles'].res.parse({ profiles: [{ name: 'p', createdAt: '', baseModelVersion: 'v', werBefore: -1, werAfter: 0, sources: 1 }], active: '' }), /werBefore: below 0/);
   requests['adapt.check'].res.parse({ ready: false, message: 'the student model is not built yet' });
 
   const ok = { jobId: 'j', stage: 'training', fraction: 0.4, etaSeconds: 30, detail: 'epoch 1/8' };
   assert.deepEqual(events['adapt.progress'].parse(ok), ok);
-  events['adapt.progress'].parse({ ...ok, stage: 'done', fraction: 1, etaSeconds: 0, result: { name: 'p', werBefore: 20, werAfter: 21, kept: false, notSavedReason: 'no gain' } });
+  events['adapt.progress'].parse({ ...ok, stage: 'done', fraction: 1, etaSeconds: 0, result: { name: 'p', werBefore: 20, werAfter: 21, sure: { werBefore: 10, werAfter: 12, words: 25 }, judgedOn: 'sure', kept: false, notSavedReason: 'no gain' } });
+  assert.throws(() => events['adapt.progress'].parse({ ...ok, result: { name: 'p', werBefore: 1, werAfter: 1, sure: { werBefore: 1, werAfter: 1, words: 3 }, judgedOn: 'some', kept: true, notSavedReason: null } }), /result\.judgedOn/);
   assert.throws(() => events['adapt.progress'].parse({ ...ok, etaSeconds: -3 }), /etaSeconds: below 0/);
-  assert.throws(() => events['adapt.progress'].parse({ ...ok, result: { name: 'p', werBefore: 1, werAfter: 1, kept: 'no', notSavedReason: null } }), /result\.kept: expected boolean/);
+  assert.throws(() => events['adapt.progress'].parse({ ...ok, result: { name: 'p', werBefore: 1, werAfter: 1, sure: { werBefore: 1, werAfter: 1, words: 3 }, judgedOn: 'all', kept: 'no', notSavedReason: null } }), /result\.kept: expected boolean/);
 
   assert.deepEqual(requests['settings.set'].req.parse({ highAccuracyPass: false, adaptEnabled: true, adaptProfile: 'p' }), { highAccuracyPass: false, adaptEnabled: true, adaptProfile: 'p' });
   assert.throws(() => requests['settings.set'].req.parse({ adaptEnabled: 'on' }), /adaptEnabled: expected boolean/);

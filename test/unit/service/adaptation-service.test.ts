@@ -93,7 +93,7 @@ test('several recorded and imported sessions go to one background job; the pane 
   const jobs = fakeJobs(async (_req, emit) => {
     emit({ phase: 'reading', fraction: 0.1, etaSeconds: null, detail: 'read 1/3 files' });
     emit({ phase: 'training', fraction: 0.5, etaSeconds: 42, detail: 'epoch 1/8' });
-    return { name: 'Board room', werBefore: 20, werAfter: 21, kept: false, notSavedReason: 'the held-out WER did not improve (20.00% → 21.00%)' };
+    return { name: 'Board room', werBefore: 20, werAfter: 21, sure: { werBefore: 10, werAfter: 12, words: 25 }, judgedOn: 'sure', kept: false, notSavedReason: 'the held-out WER on the 25 words the teacher is sure of did not improve (10.00% → 12.00%)' };
   });
   const { svc, events, store } = service(jobs.spawn);
   const recorded = session(store, 'done', [0, 1], 2);
@@ -115,7 +115,7 @@ test('several recorded and imported sessions go to one background job; the pane 
   assert.deepEqual(events.map((e) => [e.jobId, e.stage, e.etaSeconds]), [['j1', 'reading', null], ['j1', 'reading', null], ['j1', 'training', 42], ['j1', 'done', 0]]);
   assert.equal(done.result?.kept, false);
   assert.match(done.result?.notSavedReason ?? '', /did not improve/);
-  assert.match(done.detail, /didn't help, not saved \(the held-out WER did not improve/);
+  assert.match(done.detail, /didn't help, not saved \(the held-out WER on the 25 words the teacher is sure of did not improve/);
   assert.deepEqual(hashTree(store.root), before, 'recordings, segments and metadata untouched');
 });
 
