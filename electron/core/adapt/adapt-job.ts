@@ -41,7 +41,7 @@ import { temperedTarget, trainGates, type DistillChunk, type TrainReport } from 
 import { HdnnModel, studentWeightsFrom, type StudentWeights } from './hdnn.js';
 import { foldsFor, speechFrames, splitFolds, type Piece } from './holdout.js';
 import { readInitializer } from './onnx-initializers.js';
-import { checkProfileName, profilesDir, saveProfile, type Profile, type ProfileMeta, type WerCheck } from './profile-store.js';
+import { checkProfileName, profilesDir, saveProfile, type Profile, type KeepCheck, type ProfileMeta, type WerCheck } from './profile-store.js';
 import { runWhole } from './passes.js';
 import { alignTeacher, bestLag, medianLag } from './spike-lag.js';
 import { fileTeacherPassStore, teacherPassKey, type TeacherPassStore } from './teacher-pass-store.js';
@@ -151,7 +151,7 @@ export interface AdaptResult {
   /** The same check on the words the teacher is sure of (confidence ≥ SURE_CONFIDENCE). */
   sure: WerCheck;
   /** Which check decided: 'sure', or 'all' when fewer than MIN_SURE_WORDS were sure. */
-  judgedOn: 'sure' | 'all';
+  judgedOn: KeepCheck;
   /**
    * Held-out WER against the manifest's own transcripts, over the held-out pieces that are whole
    * files with one (a scripted or benchmark run; the app's recordings have none). Never decides.
@@ -378,7 +378,7 @@ export async function adaptToProfile(opts: AdaptOptions): Promise<AdaptResult> {
     const werBefore = wordErrorRate(baseCounts);
     const werAfter = wordErrorRate(adaptedCounts);
     const sure: WerCheck = { werBefore: wordErrorRate(sureBase), werAfter: wordErrorRate(sureAdapted), words: sureBase.referenceWords };
-    const judgedOn = sure.words >= MIN_SURE_WORDS ? 'sure' : 'all';
+    const judgedOn: KeepCheck = sure.words >= MIN_SURE_WORDS ? 'sure' : 'all';
     meta.gain = { ...meta.gain, werBefore, werAfter, holdoutWords: baseCounts.referenceWords, sure, judgedOn };
 
     // 5. Save only if it helped: on the words the teacher is sure of, or on all its words when too few.

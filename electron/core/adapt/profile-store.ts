@@ -40,8 +40,11 @@ export interface ProfileGain {
   /** The WERs on the teacher's words it is sure of (absent in profiles made before 2026-11-29). */
   sure?: WerCheck;
   /** Which check kept the profile: the sure words, or all words when too few were sure. */
-  judgedOn?: 'sure' | 'all';
+  judgedOn?: KeepCheck;
 }
+
+/** Which held-out WER decides whether a profile is kept. */
+export type KeepCheck = 'sure' | 'all';
 
 /** A before/after WER pair over a counted number of reference words. */
 export interface WerCheck {
@@ -115,6 +118,14 @@ function parseJson<T>(text: string | undefined, what: string): T {
   }
 }
 
+/** The parts of the measured gain that reach the UI as they are must have their shape. */
+function checkGain(gain: ProfileGain): ProfileGain {
+  const { sure } = gain;
+  const fine = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+  if (sure !== undefined && !(sure && fine(sure.werBefore) && fine(sure.werAfter) && fine(sure.words) && Number.isInteger(sure.words))) throw new Error("'gain.sure' in its metadata is malformed");
+  return gain;
+}
+
 /** Parse and check a profile file's bytes; throws ProfileError naming `where` on anything wrong. */
 export function decodeProfile(bytes: Uint8Array, where: string): Profile {
   try {
@@ -138,7 +149,7 @@ export function decodeProfile(bytes: Uint8Array, where: string): Profile {
       baseModelSha256: m.base_model_sha256,
       createdAt: m.created_at ?? '',
       sources: parseJson<ProfileSource[]>(m.sources, 'sources'),
-      gain: parseJson<ProfileGain>(m.gain, 'gain'),
+      gain: checkGain(parseJson<ProfileGain>(m.gain, 'gain')),
     };
     return { meta, gates, path: where };
   } catch (err) {

@@ -101,6 +101,17 @@ describe('profile store', () => {
     await assert.rejects(readProfile('bad', dir), (err: unknown) => err instanceof ProfileError && err.userMessage.includes(path) && !err.userMessage.includes('\n'));
     assert.deepEqual(await listProfiles(dir), [], 'the list skips it');
   });
+
+  it('keeps the check on sure words with the profile, and treats a malformed one as corrupt', async () => {
+    const dir = tempDir('hush-prof-');
+    const sure = { werBefore: 30, werAfter: 25, words: 28 };
+    const good = meta('kept', { gain: { ...meta('kept').gain, sure, judgedOn: 'sure' } });
+    await saveProfile(good, shiftedGates(0.1), dir);
+    assert.deepEqual((await readProfile('kept', dir)).meta.gain, good.gain);
+    await saveProfile(meta('odd', { gain: { ...meta('odd').gain, sure: { werBefore: 30, werAfter: -1, words: 2.5 } } }), shiftedGates(0.1), dir);
+    await assert.rejects(readProfile('odd', dir), (err: unknown) => err instanceof ProfileError && /'gain\.sure' in its metadata is malformed/.test(err.userMessage));
+    assert.deepEqual((await listProfiles(dir)).map((m) => m.name), ['kept']);
+  });
 });
 
 describe('applying a profile at model load', () => {
