@@ -40,5 +40,11 @@ sox -q "$SHARED/data/rir/seminar_room_clap_cc0.flac" -r 16000 -c 1 -b 16 "$CARRY
 /usr/bin/python3 "$REPO/models/training/device/select_plan.py" --hours "$SYNTH_HOURS" --out "$CARRY/synth_plan.tsv"
 gzip -9f "$CARRY/synth_plan.tsv"
 rm -f "$CARRY/rirs.npy"
+
+# 5. Optionally a student checkpoint (a stage 09 row_<r>.pt) that warm-starts run.sh's students.
+rm -f "$CARRY/student_init.pt"
+[ -n "${STUDENT_INIT:-}" ] && cp "$STUDENT_INIT" "$CARRY/student_init.pt"
 du -sh "$CARRY"
-echo "travels: $(( ($(git -C "$REPO" ls-files -z --cached --others --exclude-standard | xargs -0 stat -c %s 2>/dev/null | paste -sd+ | bc) + $(du -sb "$CARRY" | cut -f1)) / 1024 )) KiB of 65536"
+KIB=$(( ($(git -C "$REPO" ls-files -z --cached --others --exclude-standard | xargs -0 stat -c %s 2>/dev/null | paste -sd+ | bc) + $(du -sb "$CARRY" | cut -f1)) / 1024 ))
+echo "travels: $KIB KiB of 65536"
+[ "$KIB" -le 65536 ] || echo "over the limit: 'bash models/training/device/slim.sh on' keeps the files the run never reads at home (then 'off' after the call)"

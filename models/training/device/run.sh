@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The GPU run of the recipe, on a lent machine (see ../README.md, "GPU runs"): synthesis on its CPUs,
 # then two teachers side by side on its GPU (stage 05: the committed 40 ms separable-conv teacher
-# continued from models/teacher/warm-start.pt, and a Conformer from scratch), then the students
-# (stage 09) distilled from whichever teacher has the lower dev WER, all inside one deadline.
+# continued from models/teacher/warm-start.pt, and a second one from scratch, B_ARGS: a wider
+# separable-conv by default, since the committed one underfits), then the students (stage 09)
+# distilled from whichever teacher has the lower dev WER, all inside one deadline. A student
+# checkpoint packed as .device-carry/student_init.pt (STUDENT_INIT=... pack.sh) warm-starts every row.
 # Results go to $OUT as they are made, so a run cut short still returns its teachers. Exports and
 # evaluation happen back on the CPU machine.
 #   bash models/training/device/run.sh        (from the repo root, with .device-carry/ carried)
@@ -63,17 +65,18 @@ teacher() {  # name, then stage 05 options
 stamp "teachers (${TEACHER_MIN} min each, side by side)"
 teacher sepconv --init models/teacher/warm-start.pt --lr "${SEPCONV_LR:-2e-3}" --time-masks 2 --augment light ${SEPCONV_ARGS:-} &
 A=$!
-teacher conformer --arch conformer --lr "${CONFORMER_LR:-2e-3}" --batch-seconds 240 --time-masks 2 --augment light ${CONFORMER_ARGS:-} &
+teacher "${B_NAME:-wide}" ${B_ARGS:---arch sepconv --d 512 --layers 16 --lr 2.5e-3} --time-masks 2 --augment light &
 B=$!
 wait $A $B
 stamp "teachers done"
 BEST=$("$PY" models/training/device/pick_teacher.py "$W/exp" "$OUT")
 stamp "distilling from $BEST"
 
+INIT=(); [ -f "$C/student_init.pt" ] && INIT=(--init "$C/student_init.pt")
 STUDENT_BUDGET=$("$PY" -c "import sys; print(max(0.3, min(float(sys.argv[1]), (int(sys.argv[2]) - 60) / 60)))" "$STUDENT_MIN" "$(left)")
 stamp "student rows a-e (${STUDENT_BUDGET} min)"
 "$PY" models/training/stages/09_train_student.py --device "$DEVICE" --budget-min "$STUDENT_BUDGET" --train train_real synth_train \
-  --teacher "$W/exp/$BEST/best.pt" --features online --augment light --dev $DEVS --jobs "$JOBS" ${STUDENT_ARGS:-} 2>&1 | grep -E "done|calibrated|finished|Error|error|refused|row " | cut -c1-600
+  --teacher "$W/exp/$BEST/best.pt" --features online --augment light --dev $DEVS --jobs "$JOBS" "${INIT[@]}" ${STUDENT_ARGS:-} 2>&1 | grep -E "done|calibrated|finished|Error|error|refused|row " | cut -c1-600
 stamp "packing results"
 "$PY" - "$W/exp" "$OUT" <<'PY'
 import sys, torch

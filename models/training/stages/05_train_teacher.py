@@ -23,7 +23,7 @@ from hush.assets import load_lists  # noqa: E402
 from hush.models import TEACHERS, build_teacher, count_parameters  # noqa: E402
 from hush.sources import epoch_batches, training_source  # noqa: E402
 from hush.training_record import hardware  # noqa: E402
-from hush.trainer import (CTC, Budget, autocast, pick_device, training_arguments, Featurizer, dev_wer, run_model,  # noqa: E402
+from hush.trainer import (CTC, Budget, autocast, pick_device, training_arguments, Featurizer, dev_wer, pooled_wer, run_model,  # noqa: E402
                           save_checkpoint, spec_augment, targets_of, write_json)
 
 
@@ -120,17 +120,17 @@ def main():
                  "dev_greedy_wer": wers, "minutes": (time.time() - t_start) / 60, "epoch_seconds": time.time() - t_epoch}
         state["history"].append(entry)
         log.info("epoch %d done: %s", state["epoch"], entry)
-        score = sum(wers.values()) / max(len(wers), 1) if wers else -state["epoch"]
+        score = pooled_wer(wers, dev_banks) if wers else -state["epoch"]
         if state["best"] is None or score < state["best"]:
             state["best"] = score
-            torch.save({"model": model.state_dict(), "config": config, "epoch": state["epoch"], "dev": wers}, exp / "best.pt")
+            torch.save({"model": model.state_dict(), "config": config, "epoch": state["epoch"], "dev": wers, "score": score}, exp / "best.pt")
         state["epoch"] += 1
         state["elapsed"] = time.time() - t_start
         save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), state=state, config=config)
         last_save = time.time()
     write_json(exp / "history.json", {"init": args.init, "earlier_runs": (init or {}).get("runs", []), "sources_hours": source.sources_hours, "parameters": count_parameters(model), "device": str(device), "hardware": hardware(device), "features": args.features, "augment": args.augment, "copies": args.copies,
                                       "real_repeats": args.real_repeats, "batch_seconds": batch_seconds, "lr": args.lr, "budget_min": args.budget_min,
-                                      "history": state["history"], "best_mean_dev_wer": state["best"]})
+                                      "history": state["history"], "best_pooled_dev_wer": state["best"]})
     log.info("teacher training finished after %d epochs, %d steps", state["epoch"], state["step"])
 
 

@@ -1,7 +1,7 @@
 import math
 import unittest
 
-from hush.trainer import Budget
+from hush.trainer import Budget, pooled_wer
 
 
 class WallClockScheduleTest(unittest.TestCase):
@@ -33,3 +33,12 @@ class WallClockScheduleTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PooledDevWerTest(unittest.TestCase):
+    def test_a_small_set_weighs_by_its_words_not_as_one_set(self):
+        from types import SimpleNamespace
+        banks = {"big": SimpleNamespace(texts=["one two three four"] * 25), "tiny": SimpleNamespace(texts=["one two"])}
+        # 100 words at 80 % and 2 words at 0 %: the mean would say 40, the pool says 78.4
+        self.assertAlmostEqual(pooled_wer({"big": 80.0, "tiny": 0.0}, banks), 80.0 * 100 / 102)
+        self.assertIsNone(pooled_wer({}, banks))
