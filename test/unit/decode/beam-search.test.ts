@@ -71,17 +71,34 @@ describe('CTC prefix beam search with a word LM', () => {
     assert.ok(whole.finalize()[0].start >= 0.8, 'times count from the frame offset');
   });
 
-  it('shows the word being spelled as partial, finalizes without changing state, and resets', () => {
+  it('shows a half-spelled word as the LM would end it, finalizes without changing state, and resets', () => {
     const lp = ctcFrames(spell(['the ca']));
     const decoder = new CtcBeamSearch(lm);
     decoder.push(lp, lp.length / NUM_CLASSES);
-    assert.equal(texts(decoder.partial()), 'the ca');
+    // "ca" is no word: ended here, the LM prefers "a"; the partial says what the final would
+    assert.equal(texts(decoder.partial()), 'the a');
     const final = decoder.finalize();
+    assert.deepEqual(decoder.partial(), final);
     assert.deepEqual(decoder.finalize(), final);
     decoder.reset(500);
     assert.deepEqual(decoder.partial(), []);
     decoder.push(lp, lp.length / NUM_CLASSES);
     assert.equal(decoder.partial()[0].start, 10.0);
+  });
+
+  it('shows as partial, after every push, the words the utterance would end with if it ended there', () => {
+    // A partial ranked without the LM's score for the open word and the sentence end could show a
+    // word that the final then replaced, so the word the user keeps appeared only at the endpoint.
+    const { logprobs, frames } = syntheticLogprobs(['the cat sat on the mat', 'a dog ran'], { seed: 11, uncertain: 0.5 });
+    const live = new CtcBeamSearch(lm, {}, 40);
+    const ended = new CtcBeamSearch(lm, {}, 40);
+    for (let at = 0; at < frames; at += 7) {
+      const n = Math.min(7, frames - at);
+      const chunk = logprobs.subarray(at * NUM_CLASSES, (at + n) * NUM_CLASSES);
+      live.push(chunk, n);
+      ended.push(chunk, n);
+      assert.deepEqual(live.partial(), ended.finalize(), `after frame ${at + n}`);
+    }
   });
 
   it('times words like greedy decoding: first character frame to one past the last', () => {
