@@ -9,7 +9,7 @@ import type { Word } from '../transcribe/types.js';
  */
 export interface StreamingCtcDecoder {
   push(logprobs: Float32Array, frames: number): void;
-  /** The best words so far, including a word still being spelled. Does not change state. */
+  /** The best words so far, as they would stand if the audio ended now (greedy: the word still being spelled included). Does not change state. */
   partial(): Word[];
   /** The best words for everything pushed, with the sentence end scored. Does not change state. */
   finalize(): Word[];
