@@ -74,7 +74,7 @@ stamp "distilling from $BEST"
 
 INIT=(); [ -f "$C/student_init.pt" ] && INIT=(--init "$C/student_init.pt")
 STUDENT_BUDGET=$("$PY" -c "import sys; print(max(0.3, min(float(sys.argv[1]), (int(sys.argv[2]) - 60) / 60)))" "$STUDENT_MIN" "$(left)")
-stamp "student rows a-e (${STUDENT_BUDGET} min)"
+stamp "students (${STUDENT_BUDGET} min${STUDENT_ARGS:+: $STUDENT_ARGS})"
 "$PY" models/training/stages/09_train_student.py --device "$DEVICE" --budget-min "$STUDENT_BUDGET" --train train_real synth_train \
   --teacher "$W/exp/$BEST/best.pt" --features online --augment light --dev $DEVS --jobs "$JOBS" "${INIT[@]}" ${STUDENT_ARGS:-} 2>&1 | grep -E "done|calibrated|finished|Error|error|refused|row " | cut -c1-600
 stamp "packing results"
