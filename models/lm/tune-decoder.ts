@@ -11,6 +11,7 @@ import { readManifest, type ManifestRow } from '../../electron/core/eval/manifes
 import { addCounts, wordErrorRate, ZERO_COUNTS } from '../../electron/core/eval/wer.js';
 import { DEFAULT_DECODER_PARAMS, decoderParamsPathFor } from '../../electron/core/decode/params.js';
 import { resolveModelPath } from '../../electron/core/transcribe/model-paths.js';
+import { userMessageOf } from '../../electron/core/errors.js';
 
 const here = (rel: string): string => fileURLToPath(new URL(rel, import.meta.url));
 const argv = process.argv.slice(2);
@@ -26,47 +27,56 @@ const bonuses = opt('bonuses', '0,1,2,3').split(',').map(Number);
 const unks = opt('unks', String(DEFAULT_DECODER_PARAMS.unkLogProb ?? -20)).split(',').map(Number);
 const beam = Number(opt('beam', String(DEFAULT_DECODER_PARAMS.beam)));
 
-const manifests: Record<string, ManifestRow[]> = {};
-for (const set of sets) {
-  // A set is a corpus name under ../shared/data/corpora or a manifest path.
-  const rows = await readManifest(set.includes('/') ? set : here(`../../../shared/data/corpora/${set}/dev.tsv`));
-  const half = opt('half', 'all');
-  const picked = half === 'tune' ? rows.filter((_, i) => i % 2 === 0) : half === 'report' ? rows.filter((_, i) => i % 2 === 1) : rows;
-  manifests[set] = limit > 0 ? picked.slice(0, limit) : picked;
-}
-
 interface Point { lmWeight: number; wordBonus: number | null; unkLogProb: number | null; beam: number; wer: Record<string, number>; mean: number }
-const results: Point[] = [];
-async function score(lm: boolean, lmWeight: number, wordBonus: number, unkLogProb: number): Promise<Point> {
-  const wer: Record<string, number> = {};
-  for (const set of sets) {
-    const report = await evaluate(manifests[set], { model, lm, provider: 'cpu', threads: 1, decoder: { lmWeight, wordBonus, unkLogProb, beam } });
-    wer[set] = Number(wordErrorRate([report.totals].reduce(addCounts, ZERO_COUNTS)).toFixed(2));
-  }
-  const mean = Number((Object.values(wer).reduce((a, b) => a + b, 0) / sets.length).toFixed(2));
-  return { lmWeight: lm ? lmWeight : 0, wordBonus: lm ? wordBonus : null, unkLogProb: lm ? unkLogProb : null, beam, wer, mean };
-}
 
-const greedy = await score(false, 0, 0, 0);
-console.log(`greedy: ${JSON.stringify(greedy.wer)} mean ${greedy.mean}`);
-for (const w of weights) {
-  for (const b of bonuses) {
-    for (const u of unks) {
-      const p = await score(true, w, b, u);
-      results.push(p);
-      console.log(`α ${w} β ${b} unk ${u} beam ${beam}: ${JSON.stringify(p.wer)} mean ${p.mean}`);
+async function tune(): Promise<void> {
+  const manifests: Record<string, ManifestRow[]> = {};
+  for (const set of sets) {
+    // A set is a corpus name under ../shared/data/corpora or a manifest path.
+    const rows = await readManifest(set.includes('/') ? set : here(`../../../shared/data/corpora/${set}/dev.tsv`));
+    const half = opt('half', 'all');
+    const picked = half === 'tune' ? rows.filter((_, i) => i % 2 === 0) : half === 'report' ? rows.filter((_, i) => i % 2 === 1) : rows;
+    manifests[set] = limit > 0 ? picked.slice(0, limit) : picked;
+  }
+
+  const results: Point[] = [];
+  async function score(lm: boolean, lmWeight: number, wordBonus: number, unkLogProb: number): Promise<Point> {
+    const wer: Record<string, number> = {};
+    for (const set of sets) {
+      const report = await evaluate(manifests[set], { model, lm, provider: 'cpu', threads: 1, decoder: { lmWeight, wordBonus, unkLogProb, beam } });
+      wer[set] = Number(wordErrorRate([report.totals].reduce(addCounts, ZERO_COUNTS)).toFixed(2));
+    }
+    const mean = Number((Object.values(wer).reduce((a, b) => a + b, 0) / sets.length).toFixed(2));
+    return { lmWeight: lm ? lmWeight : 0, wordBonus: lm ? wordBonus : null, unkLogProb: lm ? unkLogProb : null, beam, wer, mean };
+  }
+
+  const greedy = await score(false, 0, 0, 0);
+  console.log(`greedy: ${JSON.stringify(greedy.wer)} mean ${greedy.mean}`);
+  for (const w of weights) {
+    for (const b of bonuses) {
+      for (const u of unks) {
+        const p = await score(true, w, b, u);
+        results.push(p);
+        console.log(`α ${w} β ${b} unk ${u} beam ${beam}: ${JSON.stringify(p.wer)} mean ${p.mean}`);
+      }
     }
   }
+  const best = results.reduce((a, b) => (b.mean < a.mean ? b : a));
+  const record = { model, sets, half: opt('half', 'all'), utterancesPerSet: Object.fromEntries(sets.map((s) => [s, manifests[s].length])), date: new Date().toISOString(), greedy, grid: results, best };
+  writeFileSync(opt('out', here('tuning.json')), `${JSON.stringify(record, null, 2)}\n`);
+  console.log(`best: α ${best.lmWeight} β ${best.wordBonus} unk ${best.unkLogProb} beam ${beam} mean WER ${best.mean} (greedy ${greedy.mean})`);
+  if (argv.includes('--write')) {
+    // The tuning belongs to this model: it goes beside the model file, not into the global defaults.
+    const path = decoderParamsPathFor(resolveModelPath(model));
+    const notes = `Tuned on the ${record.half} rows of the ${sets.join(', ')} dev sets with ${model} (${record.date.slice(0, 10)}): greedy ${greedy.mean}, best mean ${best.mean} % WER; the grid is in ${opt('out', 'models/lm/tuning.json')}. Natural-log units.`;
+    const params = { notes, lmWeight: best.lmWeight, wordBonus: best.wordBonus, unkLogProb: best.unkLogProb, beam };
+    writeFileSync(path, `${JSON.stringify(params, null, 2)}\n`);
+    console.log(`wrote ${path}`);
+  }
 }
-const best = results.reduce((a, b) => (b.mean < a.mean ? b : a));
-const record = { model, sets, half: opt('half', 'all'), utterancesPerSet: Object.fromEntries(sets.map((s) => [s, manifests[s].length])), date: new Date().toISOString(), greedy, grid: results, best };
-writeFileSync(opt('out', here('tuning.json')), `${JSON.stringify(record, null, 2)}\n`);
-console.log(`best: α ${best.lmWeight} β ${best.wordBonus} unk ${best.unkLogProb} beam ${beam} mean WER ${best.mean} (greedy ${greedy.mean})`);
-if (argv.includes('--write')) {
-  // The tuning belongs to this model: it goes beside the model file, not into the global defaults.
-  const path = decoderParamsPathFor(resolveModelPath(model));
-  const notes = `Tuned on the ${record.half} rows of the ${sets.join(', ')} dev sets with ${model} (${record.date.slice(0, 10)}): greedy ${greedy.mean}, best mean ${best.mean} % WER; the grid is in ${opt('out', 'models/lm/tuning.json')}. Natural-log units.`;
-  const params = { notes, lmWeight: best.lmWeight, wordBonus: best.wordBonus, unkLogProb: best.unkLogProb, beam };
-  writeFileSync(path, `${JSON.stringify(params, null, 2)}\n`);
-  console.log(`wrote ${path}`);
-}
+
+// A developer tool, but bad input still gets one line that names it, not a stack trace.
+tune().catch((err: unknown) => {
+  process.stderr.write(`tune-decoder: ${userMessageOf(err)}\n`);
+  process.exitCode = 1;
+});
