@@ -202,11 +202,11 @@ export function shot(name: string): string {
   return path.join(SCREENSHOTS, `${name}.png`);
 }
 
-/** Open the UI and wait until the transcriber settles; true when it is ready (false: no model built). */
-export async function openAndSettle(page: Page, url: string): Promise<boolean> {
+/** Open the UI and wait until the transcriber settles; returns its state ('ready', or why not: 'error', 'no-model'…). */
+export async function openAndSettleState(page: Page, url: string): Promise<string> {
   await page.goto(url);
   await page.locator('.dot.up').waitFor({ timeout: 15_000 });
-  const state = await waitFor(
+  return waitFor(
     async () => {
       const s = await page.getByTestId('transcriber-status').getAttribute('data-state');
       return s && s !== 'loading' && s !== 'off' ? s : null;
@@ -214,10 +214,13 @@ export async function openAndSettle(page: Page, url: string): Promise<boolean> {
     'the transcriber status',
     60_000,
   );
-  return state === 'ready';
 }
 
-/** Pick the live model in Settings, as a user would, and wait until the transcriber reports it ready. */
+/** Open the UI and wait until the transcriber settles; true when it is ready (false: no model built). */
+export async function openAndSettle(page: Page, url: string): Promise<boolean> {
+  return (await openAndSettleState(page, url)) === 'ready';
+}
+
 /**
  * Switches the after-stop high-accuracy pass off in Settings, as a user would. Tests and the bench of
  * the live path need it: the pass replaces the live words with the teacher's once it finishes, which

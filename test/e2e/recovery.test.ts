@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { ensureRendererBuilt, freePort, launchChromium, speechFixture, startHost, tempDataDir, waitFor, type Host } from './harness.js';
+import { ensureRendererBuilt, freePort, launchChromium, openAndSettle, speechFixture, startHost, tempDataDir, waitFor, type Host } from './harness.js';
 
 let browser: Browser | undefined;
 let host: Host | undefined;
@@ -27,13 +27,7 @@ test('after SIGKILL mid-recording the next start recovers the session with its a
   host = await startHost(dataDir, port);
   browser = await launchChromium(fx.wav);
   const page = await browser.newPage();
-  await page.goto(host.url);
-  await page.locator('.dot.up').waitFor({ timeout: 15_000 });
-  const state = await waitFor(async () => {
-    const s = await page.getByTestId('transcriber-status').getAttribute('data-state');
-    return s && s !== 'loading' && s !== 'off' ? s : null;
-  }, 'the transcriber status', 60_000);
-  const transcribing = state === 'ready';
+  const transcribing = await openAndSettle(page, host.url);
 
   await page.getByTestId('record-start').click();
   await page.getByTestId('record-stop').waitFor();

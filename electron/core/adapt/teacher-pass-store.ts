@@ -9,6 +9,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { FEATURE_SPEC } from '../features/spec.js';
+import { concatFloat32 } from '../float32-concat.js';
 import type { LogProbBlock } from '../inference/acoustic-runner.js';
 import { logger } from '../log.js';
 import { NUM_CLASSES } from '../symbols.js';
@@ -86,13 +87,7 @@ export function teacherPassRecorder(teacherPath: string, audioPath: string, stor
     async save() {
       try {
         const key = teacherPassKey(await fileSha256(teacherPath), await fileSha256(audioPath));
-        const all = new Float32Array(blocks.reduce((n, b) => n + b.length, 0));
-        let at = 0;
-        for (const b of blocks) {
-          all.set(b, at);
-          at += b.length;
-        }
-        await store.put(key, all);
+        await store.put(key, concatFloat32(blocks));
       } catch (err) {
         log.warn(`could not keep the teacher pass for adaptation (${err instanceof Error ? err.message : String(err)})`);
       }

@@ -4,6 +4,7 @@
  * a two-minute one.
  */
 import { AudioError, HushError } from '../errors.js';
+import { concatFloat32 } from '../float32-concat.js';
 import { AudioFile, DEFAULT_READ_BYTES } from './audio-file.js';
 import { openDecoder, type PcmBlock } from './decoders.js';
 import { inspectAudio, type InspectedAudio } from './probe.js';
@@ -74,13 +75,7 @@ export async function* readAudioWith(path: string, opts: ReadAudioInternals = {}
 export async function decodeAudioFile(path: string): Promise<Float32Array> {
   const chunks: Float32Array[] = [];
   for await (const chunk of readAudio(path)) chunks.push(chunk);
-  const out = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatFloat32(chunks);
 }
 
 async function* decodeBlocks(file: AudioFile, inspected: InspectedAudio, readBytes: number): AsyncGenerator<PcmBlock> {

@@ -26,7 +26,7 @@ import type { Browser, Page } from 'playwright-core';
 import { decodeJson, encodeFrame, encodeJson, FRAME_SAMPLES, type WireMessage } from '../../../electron/core/contract/wire.js';
 import { defaultModel } from '../../../electron/core/transcribe/model-paths.js';
 import { transcribeFile } from '../../../electron/core/transcribe/file.js';
-import { ensureRendererBuilt, freePort, launchChromium, processTree, speechFixture, startHost, switchOffHighAccuracyPass, waitFor, type Host } from '../../e2e/harness.js';
+import { ensureRendererBuilt, freePort, launchChromium, openAndSettleState, processTree, speechFixture, startHost, switchOffHighAccuracyPass, waitFor, type Host } from '../../e2e/harness.js';
 import { cmdline, loopOffset, median, procKb, pssKb, RATE, readPcm16, slope, utterances, WARM_WALL_S, warmSamples, type Span } from '../app-probe.js';
 import { repoPath } from '../paths.js';
 import { mdTable, status } from '../table.js';
@@ -416,12 +416,7 @@ export async function appSection(ctx: BenchContext, opts: AppOptions): Promise<S
     const browserPids = (): number[] => { const h = hostPids(); return processTree(process.pid).filter((p) => !before.has(p) && !h.has(p)); };
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     await page.addInitScript(INIT_SCRIPT);
-    await page.goto(host.url);
-    await page.locator('.dot.up').waitFor({ timeout: 15_000 });
-    const state = await waitFor(async () => {
-      const s = await page.getByTestId('transcriber-status').getAttribute('data-state');
-      return s && s !== 'loading' && s !== 'off' ? s : null;
-    }, 'the transcriber status', 60_000);
+    const state = await openAndSettleState(page, host.url);
     if (state !== 'ready') return { title: APP_TITLE, body: `_Skipped: the transcriber is '${state}' in browser mode (no model?)._`, targets: [] };
     const provider = await page.getByTestId('transcriber-status').innerText().catch(() => '');
     const passOff = (await switchOffHighAccuracyPass(page))

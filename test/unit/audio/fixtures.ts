@@ -73,15 +73,7 @@ export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return m;
 }
 
-export function concat(chunks: Float32Array[]): Float32Array {
-  const out = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
+export { concatFloat32 as concat } from '../../../electron/core/float32-concat.js';
 
 export async function collect(chunks: AsyncIterable<Float32Array>): Promise<Float32Array[]> {
   const all: Float32Array[] = [];
