@@ -5,8 +5,8 @@
  * cancel. Progress goes back as jobEvents.
  */
 import { constants, setPriority } from 'node:os';
-import { jobEvents, jobRequests, isJobRequestChannel, type JobEventChannel, type JobEventOf, type JobRequestChannel, type JobRequestOf, type JobResponseOf } from '../core/contract/channels.js';
-import { ContractError } from '../core/contract/schema.js';
+import { jobEvents, jobRequests, type JobEventChannel, type JobEventOf } from '../core/contract/channels.js';
+import { dispatchOn, type HandlersFor } from '../core/contract/host.js';
 import { RpcPeer } from '../core/contract/rpc.js';
 import { HushError } from '../core/errors.js';
 import { logger } from '../core/log.js';
@@ -26,7 +26,7 @@ function emit<C extends JobEventChannel>(channel: C, payload: JobEventOf<C>): vo
   peer.emit(channel, jobEvents[channel].parse(payload, channel));
 }
 
-type Handlers = { [C in JobRequestChannel]: (p: JobRequestOf<C>) => Promise<JobResponseOf<C>> };
+type Handlers = HandlersFor<typeof jobRequests>;
 
 const handlers: Handlers = {
   async transcribeFile(p) {
@@ -82,13 +82,7 @@ const handlers: Handlers = {
 const port = workerPort();
 const peer = new RpcPeer(
   (msg) => port.send(msg),
-  async (channel, payload) => {
-    if (!isJobRequestChannel(channel)) throw new ContractError('jobs', `unknown channel ${channel}`);
-    const spec = jobRequests[channel];
-    const req = spec.req.parse(payload, channel);
-    const handler = handlers[channel] as (p: unknown) => Promise<unknown>;
-    return spec.res.parse(await handler(req), `${channel} response`);
-  },
+  (channel, payload) => dispatchOn(jobRequests, handlers, 'jobs', channel, payload),
   null,
 );
 port.onMessage((msg) => {

@@ -2,8 +2,8 @@
  * Transcriber worker entry point (Electron utility process, or a forked Node process in browser
  * mode). It serves workerRequests from the contract: init, push, finish, decode.
  */
-import { workerRequests, isWorkerRequestChannel, type WorkerRequestChannel, type WorkerRequestOf, type WorkerResponseOf } from '../core/contract/channels.js';
-import { ContractError } from '../core/contract/schema.js';
+import { workerRequests, type WorkerResponseOf } from '../core/contract/channels.js';
+import { dispatchOn, type HandlersFor } from '../core/contract/host.js';
 import { RpcPeer } from '../core/contract/rpc.js';
 import type { StreamingTranscriber, TranscriberOptions, TranscriptUpdate } from '../core/transcribe/types.js';
 import type { PipelineOptions } from '../core/transcribe/index.js';
@@ -43,7 +43,7 @@ function plain(update: TranscriptUpdate): WorkerResponseOf<'push'> {
   return { finals: update.finals.map(seg), partial: update.partial ? seg(update.partial) : null };
 }
 
-type Handlers = { [C in WorkerRequestChannel]: (p: WorkerRequestOf<C>) => Promise<WorkerResponseOf<C>> };
+type Handlers = HandlersFor<typeof workerRequests>;
 
 const handlers: Handlers = {
   async init(p) {
@@ -86,13 +86,7 @@ const handlers: Handlers = {
 const port = workerPort();
 const peer = new RpcPeer(
   (msg) => port.send(msg),
-  async (channel, payload) => {
-    if (!isWorkerRequestChannel(channel)) throw new ContractError('worker', `unknown channel ${channel}`);
-    const spec = workerRequests[channel];
-    const req = spec.req.parse(payload, channel);
-    const handler = handlers[channel] as (p: unknown) => Promise<unknown>;
-    return spec.res.parse(await handler(req), `${channel} response`);
-  },
+  (channel, payload) => dispatchOn(workerRequests, handlers, 'worker', channel, payload),
   null,
 );
 port.onMessage((msg) => {

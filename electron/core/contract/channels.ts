@@ -320,10 +320,6 @@ export type WorkerRequestChannel = keyof typeof workerRequests;
 export type WorkerRequestOf<C extends WorkerRequestChannel> = Infer<(typeof workerRequests)[C]['req']>;
 export type WorkerResponseOf<C extends WorkerRequestChannel> = Infer<(typeof workerRequests)[C]['res']>;
 
-export function isWorkerRequestChannel(name: unknown): name is WorkerRequestChannel {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(workerRequests, name);
-}
-
 // ---------- host ↔ background job worker (high-accuracy pass, adaptation) ----------
 export const jobRequests = {
   /** Transcribe a whole file with a (non-streaming) model; progress as 'highAccuracy' job events. */
@@ -358,10 +354,6 @@ export type JobRequestOf<C extends JobRequestChannel> = Infer<(typeof jobRequest
 export type JobResponseOf<C extends JobRequestChannel> = Infer<(typeof jobRequests)[C]['res']>;
 export type JobEventChannel = keyof typeof jobEvents;
 export type JobEventOf<C extends JobEventChannel> = Infer<(typeof jobEvents)[C]>;
-
-export function isJobRequestChannel(name: unknown): name is JobRequestChannel {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(jobRequests, name);
-}
 
 export function isJobEventChannel(name: unknown): name is JobEventChannel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(jobEvents, name);

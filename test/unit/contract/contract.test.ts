@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { events, jobEvents, jobRequests, requests, workerRequests } from '../../../electron/core/contract/channels.js';
-import { dispatchRequest, type RequestHandlers } from '../../../electron/core/contract/host.js';
+import { dispatchOn, dispatchRequest, type HandlersFor, type RequestHandlers } from '../../../electron/core/contract/host.js';
 import { RpcPeer } from '../../../electron/core/contract/rpc.js';
 import { ContractError } from '../../../electron/core/contract/schema.js';
 import { decodeFrame, decodeJson, encodeFrame, encodeJson, fromBase64, toBase64, type WireMessage } from '../../../electron/core/contract/wire.js';
@@ -49,6 +49,13 @@ test('dispatch validates the channel, the request and the response', async () =>
   await assert.rejects(dispatchRequest(handlers, 'library.delete', { sessionId: 7 }), /expected string/);
   await assert.rejects(dispatchRequest(handlers, 'library.delete', { sessionId: 'a' }), /library.delete response/);
   assert.deepEqual(await dispatchRequest(handlers, 'capture.state', {}), { sessionId: null, state: 'idle', durationS: 0 });
+});
+
+test('the job worker\'s table dispatches through the same checks: a UI channel is unknown there', async () => {
+  const handlers = { cancel: async () => ({ cancelled: 'no' }) } as unknown as HandlersFor<typeof jobRequests>;
+  await assert.rejects(dispatchOn(jobRequests, handlers, 'jobs', 'capture.state', {}), /jobs.*unknown channel "capture.state"/);
+  await assert.rejects(dispatchOn(jobRequests, handlers, 'jobs', 'transcribeFile', { path: 'a.wav', model: 'student', threads: 1 }), /expected one of/);
+  await assert.rejects(dispatchOn(jobRequests, handlers, 'jobs', 'cancel', {}), /cancel response/);
 });
 
 test('an RPC peer pair carries requests, typed errors and events, and fails pending calls on close', async () => {
