@@ -202,7 +202,7 @@ export function shot(name: string): string {
   return path.join(SCREENSHOTS, `${name}.png`);
 }
 
-/** Open the UI and wait until the transcriber settles; returns its state ('ready', or why not: 'error', 'no-model'…). */
+/** Open the UI and wait until the transcriber settles; returns its state ('ready', or why not: 'unavailable', 'restarting', 'error'). */
 export async function openAndSettleState(page: Page, url: string): Promise<string> {
   await page.goto(url);
   await page.locator('.dot.up').waitFor({ timeout: 15_000 });
