@@ -46,9 +46,13 @@ test('parseDecoderBench reads models/lm/bench-decoder.ts output', () => {
   assert.deepEqual(r.beamOnly, [{ name: 'flat (worst case)', seconds: 120, beamMs: 3.94 }]);
 });
 
-test('markdownTables finds tables with their headings', () => {
-  const t = markdownTables('# Card\n\n## Experiments\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\ntext\n');
-  assert.deepEqual(t, [{ heading: 'Experiments', table: '| a | b |\n|---|---|\n| 1 | 2 |' }]);
+test('markdownTables finds tables with their headings and the bold lead of the paragraph before each', () => {
+  const t = markdownTables('# Card\n\n## Experiments\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\ntext\n\n**Longer run\n(114 h).** More rows:\n\n| a |\n|---|\n| 3 |\n\n- **a list item** is no caption\n\n## Other\n\n| c |\n|---|\n');
+  assert.deepEqual(t, [
+    { heading: 'Experiments', caption: '', table: '| a | b |\n|---|---|\n| 1 | 2 |' },
+    { heading: 'Experiments', caption: 'Longer run (114 h).', table: '| a |\n|---|\n| 3 |' },
+    { heading: 'Other', caption: '', table: '| c |\n|---|' },
+  ]);
 });
 
 test('memory warm-up waits for both 10 % of the audio and a minute of wall time, unless the run is too short', () => {
