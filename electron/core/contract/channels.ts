@@ -174,6 +174,12 @@ export const AdaptProgressSchema = s.object({
 });
 
 // ---------- renderer ↔ host ----------
+/** One request channel: its request and response schemas. */
+export interface ChannelSpec {
+  req: Schema<unknown>;
+  res: Schema<unknown>;
+}
+
 export const requests = {
   'app.info': {
     req: empty,
@@ -235,7 +241,7 @@ export const requests = {
   /** Apply a profile to live transcription; '' reverts to the base model. */
   'adapt.apply': { req: s.object({ name: s.string({ max: 64 }) }), res: SettingsSchema },
   'adapt.delete': { req: s.object({ name: profileName }), res: s.object({ deleted: s.boolean() }) },
-} satisfies Record<string, { req: Schema<unknown>; res: Schema<unknown> }>;
+} satisfies Record<string, ChannelSpec>;
 
 export const events = {
   'transcript.update': s.object({
@@ -314,7 +320,7 @@ export const workerRequests = {
     req: s.object({ path: s.string({ max: 4000 }), outWav: s.string({ max: 4000 }) }),
     res: s.object({ durationS: s.number({ min: 0 }) }),
   },
-} satisfies Record<string, { req: Schema<unknown>; res: Schema<unknown> }>;
+} satisfies Record<string, ChannelSpec>;
 
 export type WorkerRequestChannel = keyof typeof workerRequests;
 export type WorkerRequestOf<C extends WorkerRequestChannel> = Infer<(typeof workerRequests)[C]['req']>;
@@ -337,7 +343,7 @@ export const jobRequests = {
   /** Whether adaptation's models are in place: '' or the core's message. */
   adaptCheck: { req: empty, res: s.object({ message: s.string({ max: 1000 }) }) },
   cancel: { req: empty, res: s.object({ cancelled: s.boolean() }) },
-} satisfies Record<string, { req: Schema<unknown>; res: Schema<unknown> }>;
+} satisfies Record<string, ChannelSpec>;
 
 export const jobEvents = {
   'job.fileProgress': s.object({ audioSeconds: s.number({ min: 0 }) }),

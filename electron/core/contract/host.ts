@@ -3,15 +3,10 @@
  * main process (IPC) and the browser-mode server (WebSocket); the workers serve their own tables
  * (host ↔ transcriber, host ↔ job worker) through the same dispatch. Inbound payloads are validated here.
  */
-import { requests, type EventChannel, type EventOf } from './channels.js';
-import { ContractError, type Infer, type Schema } from './schema.js';
+import { requests, type ChannelSpec, type EventChannel, type EventOf } from './channels.js';
+import { ContractError, type Infer } from './schema.js';
 
 export type EventSink = <C extends EventChannel>(channel: C, payload: EventOf<C>) => void;
-
-interface ChannelSpec {
-  req: Schema<unknown>;
-  res: Schema<unknown>;
-}
 
 /** A full set of handlers for one request table of the contract (UI ↔ host, host ↔ worker, host ↔ job worker). */
 export type HandlersFor<T extends Record<string, ChannelSpec>> = { [C in keyof T]: (payload: Infer<T[C]['req']>) => Promise<Infer<T[C]['res']>> };
