@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { protocol } from 'electron';
-import { sessionWav } from '../server/audio-response.js';
+import { chunksOf, openSessionAudio, parseRange } from '../server/audio-response.js';
 import { contentSecurityPolicy } from '../server/csp.js';
 import type { HushService } from '../server/service/index.js';
 
@@ -33,20 +33,31 @@ export function handleProtocol(distDir: string, service: HushService): void {
     if (url.host !== HOST) return new Response(null, { status: 404 });
     const audio = /^\/audio\/([A-Za-z0-9_-]{1,100})\.wav$/.exec(url.pathname);
     if (audio) {
-      const wav = sessionWav(service.audioFiles(audio[1]));
+      const wav = openSessionAudio(service.audioFiles(audio[1]));
       if (!wav) return new Response(null, { status: 404, headers: base });
-      const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.get('range') ?? '');
       const h = { ...base, 'Content-Type': 'audio/wav', 'Accept-Ranges': 'bytes' };
-      if (range && range[1]) {
-        const start = Number(range[1]);
-        const end = Math.min(wav.length - 1, range[2] ? Number(range[2]) : wav.length - 1);
-        return new Response(new Uint8Array(wav.subarray(start, end + 1)), { status: 206, headers: { ...h, 'Content-Range': `bytes ${start}-${end}/${wav.length}` } });
-      }
-      return new Response(new Uint8Array(wav), { headers: h });
+      const range = parseRange(req.headers.get('range'), wav.size);
+      if (range === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...h, 'Content-Range': `bytes */${wav.size}` } });
+      const { start, end } = range ?? { start: 0, end: wav.size - 1 };
+      const length = String(end - start + 1);
+      const body = webStream(chunksOf(wav, start, end));
+      if (!range) return new Response(body, { headers: { ...h, 'Content-Length': length } });
+      return new Response(body, { status: 206, headers: { ...h, 'Content-Length': length, 'Content-Range': `bytes ${start}-${end}/${wav.size}` } });
     }
     const rel = url.pathname === '/' ? '/index.html' : decodeURIComponent(url.pathname);
     const file = path.resolve(dist, `.${rel}`);
     if (!file.startsWith(dist + path.sep) || !fs.existsSync(file)) return new Response(null, { status: 404, headers: base });
     return new Response(new Uint8Array(fs.readFileSync(file)), { headers: { ...base, 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' } });
+  });
+}
+
+/** A pull stream over the chunks: each is read from disk only when the renderer asks for more. */
+function webStream(chunks: Iterator<Uint8Array>): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    pull(controller) {
+      const next = chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
   });
 }

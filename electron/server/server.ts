@@ -6,13 +6,13 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import type { Duplex } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { dispatchRequest } from '../core/contract/host.js';
 import { RpcPeer } from '../core/contract/rpc.js';
 import { decodeJson, encodeJson } from '../core/contract/wire.js';
 import { logger } from '../core/log.js';
-import { sessionWav } from './audio-response.js';
+import { chunksOf, openSessionAudio, parseRange, type SessionAudio } from './audio-response.js';
 import { contentSecurityPolicy } from './csp.js';
 import type { HushService } from './service/index.js';
 
@@ -92,12 +92,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         res.writeHead(401, headers()).end();
         return;
       }
-      const wav = sessionWav(opts.service.audioFiles(audio[1]));
+      const wav = openSessionAudio(opts.service.audioFiles(audio[1]));
       if (!wav) {
         res.writeHead(404, headers()).end();
         return;
       }
-      sendBytes(req, res, wav, 'audio/wav', headers());
+      sendAudio(req, res, wav, headers());
       return;
     }
     let rel = decodeURIComponent(url.pathname);
@@ -179,23 +179,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
 }
 
-/** Byte ranges matter: media elements seek with them. */
-function sendBytes(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, type: string, base: Record<string, string>): void {
-  const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
-  const h = { ...base, 'Content-Type': type, 'Accept-Ranges': 'bytes', 'Cache-Control': 'no-store' };
-  if (range && (range[1] || range[2])) {
-    let start = range[1] ? Number(range[1]) : body.length - Number(range[2]);
-    let end = range[1] && range[2] ? Number(range[2]) : body.length - 1;
-    start = Math.max(0, start);
-    end = Math.min(body.length - 1, end);
-    if (start > end) {
-      res.writeHead(416, { ...h, 'Content-Range': `bytes */${body.length}` }).end();
-      return;
-    }
-    res.writeHead(206, { ...h, 'Content-Range': `bytes ${start}-${end}/${body.length}`, 'Content-Length': String(end - start + 1) });
-    res.end(req.method === 'HEAD' ? undefined : body.subarray(start, end + 1));
+/** Byte ranges matter: media elements seek with them. Only the range asked for is read, chunk by chunk. */
+function sendAudio(req: http.IncomingMessage, res: http.ServerResponse, audio: SessionAudio, base: Record<string, string>): void {
+  const h = { ...base, 'Content-Type': 'audio/wav', 'Accept-Ranges': 'bytes', 'Cache-Control': 'no-store' };
+  const range = parseRange(req.headers.range, audio.size);
+  if (range === 'unsatisfiable') {
+    res.writeHead(416, { ...h, 'Content-Range': `bytes */${audio.size}` }).end();
     return;
   }
-  res.writeHead(200, { ...h, 'Content-Length': String(body.length) });
-  res.end(req.method === 'HEAD' ? undefined : body);
+  const { start, end } = range ?? { start: 0, end: audio.size - 1 };
+  res.writeHead(range ? 206 : 200, { ...h, ...(range ? { 'Content-Range': `bytes ${start}-${end}/${audio.size}` } : {}), 'Content-Length': String(end - start + 1) });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  Readable.from(chunksOf(audio, start, end)).on('error', (err) => res.destroy(err)).pipe(res);
 }

@@ -89,9 +89,15 @@ export function fromBase64(text: string): Uint8Array {
 
 const BYTES_KEY = '$bytes';
 
-/** JSON with Uint8Array values carried as {"$bytes": base64}. */
+/**
+ * JSON with Uint8Array values carried as {"$bytes": base64}. The replacer looks at the holder's own
+ * value: a Node Buffer (a Uint8Array) has already been turned into {type, data} by its toJSON.
+ */
 export function encodeJson(msg: WireMessage): string {
-  return JSON.stringify(msg, (_k, v: unknown) => (v instanceof Uint8Array ? { [BYTES_KEY]: toBase64(v) } : v));
+  return JSON.stringify(msg, function (this: Record<string, unknown>, k: string, v: unknown) {
+    const raw = this[k];
+    return raw instanceof Uint8Array ? { [BYTES_KEY]: toBase64(raw) } : v;
+  });
 }
 
 export function decodeJson(text: string): WireMessage {

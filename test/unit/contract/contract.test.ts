@@ -31,6 +31,13 @@ test('bytes survive the JSON wire as base64, for every length', () => {
   assert.deepEqual(decodeJson(encodeJson(msg)), msg);
 });
 
+test('a Node Buffer goes over the wire as bytes too, not as its toJSON object', () => {
+  const sent: WireMessage = { t: 'req', id: 2, ch: 'library.import', p: { importId: 'i', name: 'a.wav', bytes: Buffer.from([0, 128, 255]) } };
+  const got = decodeJson(encodeJson(sent));
+  assert.ok(got.t === 'req');
+  assert.deepEqual((got.p as { bytes: unknown }).bytes, new Uint8Array([0, 128, 255]));
+});
+
 test('audio frames round-trip in binary and malformed frames are refused', () => {
   const pcm = Int16Array.from({ length: 320 }, (_, i) => (i - 160) * 200);
   const f = decodeFrame(encodeFrame({ channel: 1, seq: 4_000_000_000, pcm }));
