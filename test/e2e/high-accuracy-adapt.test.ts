@@ -12,12 +12,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import WebSocket from 'ws';
 import { GATE_PARAMS, type GateParam } from '../../electron/core/adapt/gates.js';
 import { saveProfile } from '../../electron/core/adapt/profile-store.js';
 import type { F32Tensor } from '../../electron/core/adapt/safetensors.js';
-import type { EventChannel, EventOf, RequestChannel, RequestOf, ResponseOf } from '../../electron/core/contract/channels.js';
 import { chooseModel, ensureRendererBuilt, freePort, launchChromium, ROOT, shot, speechFixture, startHost, tempDataDir, waitFor, type Host, openAndSettle } from './harness.js';
+import { WireClient } from './wire-client.js';
 
 const TEACHER = path.join(ROOT, 'models', 'teacher', 'teacher.onnx');
 
@@ -28,53 +27,7 @@ let dataDir: string;
 let transcribing = false;
 let sessionId = '';
 
-/** A second contract client from the test process: requests plus every event the host pushes. */
-class Wire {
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  readonly events: { ch: string; p: unknown }[] = [];
-  private constructor(private readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const m = JSON.parse(String(data)) as { t: string; id: number; ok?: boolean; v?: unknown; err?: { message: string }; ch: string; p: unknown };
-      if (m.t === 'evt') this.events.push({ ch: m.ch, p: m.p });
-      if (m.t === 'res') {
-        const p = this.pending.get(m.id);
-        this.pending.delete(m.id);
-        if (m.ok) p?.resolve(m.v);
-        else p?.reject(new Error(m.err?.message));
-      }
-    });
-  }
-
-  static async open(url: string): Promise<Wire> {
-    const u = new URL(url);
-    const token = new URLSearchParams(u.hash.slice(1)).get('token') ?? '';
-    const ws = new WebSocket(`ws://${u.host}/ws?token=${encodeURIComponent(token)}`);
-    await new Promise((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('error', reject);
-    });
-    return new Wire(ws);
-  }
-
-  request<C extends RequestChannel>(ch: C, p: RequestOf<C>): Promise<ResponseOf<C>> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.ws.send(JSON.stringify({ t: 'req', id, ch, p }));
-    });
-  }
-
-  of<C extends EventChannel>(ch: C): EventOf<C>[] {
-    return this.events.filter((e) => e.ch === ch).map((e) => e.p as EventOf<C>);
-  }
-
-  close(): void {
-    this.ws.close();
-  }
-}
-
-let wire: Wire;
+let wire: WireClient;
 
 before(async () => {
   ensureRendererBuilt();
@@ -84,7 +37,7 @@ before(async () => {
   browser = await launchChromium(fx.wav);
   page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   transcribing = await openAndSettle(page, host.url);
-  wire = await Wire.open(host.url);
+  wire = await WireClient.open(host.url);
 });
 
 after(async () => {

@@ -23,6 +23,7 @@ import { runEvalCli, type EvalRun } from '../our-model.js';
 import { CLI, REPO, repoPath } from '../paths.js';
 import { fmtPct, fmtRssKb, fmtSeconds, mdTable, NA, status } from '../table.js';
 import { TARGETS } from '../targets.js';
+import { adaptInApp, inAppPart, type InAppAdapt } from './adapt-in-app.js';
 import type { BenchContext, SectionResult, TargetCheck } from './types.js';
 
 export const ADAPT_TITLE = '5. Speaker and room adaptation (issue 5)';
@@ -299,16 +300,16 @@ export async function adaptationSection(ctx: BenchContext): Promise<SectionResul
 
   const runs: ScenarioRun[] = [];
   for (const s of SCENARIOS) runs.push(await runScenario(ctx, s, sets, student, teacher));
+  const inApp = inAppPart(await inAppRun(ctx, runs, custom(ctx)));
 
-  const custom = ctx.opts.adaptStudent !== null || ctx.opts.adaptTeacher !== null;
   const how = [
     '**How it is measured.**',
-    `- Models: student \`${shortPath(student)}\` (gates from the .safetensors beside it), teacher \`${shortPath(teacher)}\`.${custom ? ' **These are not the shipped models** (`--adapt-student` / `--adapt-teacher`): the figures check the harness, not adaptation.' : ''}`,
+    `- Models: student \`${shortPath(student)}\` (gates from the .safetensors beside it), teacher \`${shortPath(teacher)}\`.${custom(ctx) ? ' **These are not the shipped models** (`--adapt-student` / `--adapt-teacher`): the figures check the harness, not adaptation.' : ''}`,
     `- Scenario sets: \`${shortPath(sets)}/<scenario>/{adapt,test}.tsv\`, built from ../shared by ${BUILD_SETS}; the audio scored was never adapted on.`,
     `- Per scenario: \`hushscribe eval test.tsv --model STUDENT [--no-lm]\` (the base student); \`hushscribe adapt adapt.tsv --name NAME --student STUDENT --teacher TEACHER --threads 1 --keep\` with the product's defaults (CTC on the teacher's LM transcript of the adapt audio, only the tied gates trained, 20 % of the adapt audio held out for the job's own check, rotating over ${Math.round(1 / 0.2)} splits when there is under ${(ROTATE_BELOW_SECONDS / 60).toFixed(1)} min of it, WER against the teacher's transcript with the LM, judged on the words the teacher is at least ${SURE_CONFIDENCE} sure of when there are ${MIN_SURE_WORDS} or more (else on all its words); the app keeps the profile only if that improved, and \`--keep\` saves it anyway so that the bench also scores what it would have done); then \`hushscribe eval test.tsv --model STUDENT --profile NAME [--no-lm]\`. All on the CPU provider, one thread, one process at a time.`,
     ctx.opts.adaptNoLm ? '- **`--adapt-no-lm`**: the job\'s own held-out check decoded greedily, not with the LM as the product does, so which profiles were kept is not what the app would keep.' : '',
     '- WER is against the manifests\' ground truth (`electron/core/eval/wer.ts`). When the job\'s check says the profile did not help, the app keeps the base model, so the adapted figure (and the target) is the base one; the note says why and gives the profile\'s own figure, scored anyway.',
-    `- Wall time is the whole \`hushscribe adapt\` command (GNU time: Node start-up, model and LM loading, decoding the audio, teacher and student passes, training, the held-out check). Training stops after the step that passes the job\'s ${DEFAULT_TRAINING.timeBudgetSeconds} s budget. Teacher passes are computed, not reused (a fresh cache per scenario); the app reuses a stored one when the teacher already re-transcribed a recording. The timing target is taken from the job with the most audio; below ${TARGETS.adaptAudioMinutes} min it is extrapolated and says so. The app's responsiveness during the job is not measured here.`,
+    `- Wall time is the whole \`hushscribe adapt\` command (GNU time: Node start-up, model and LM loading, decoding the audio, teacher and student passes, training, the held-out check). Training stops after the step that passes the job\'s ${DEFAULT_TRAINING.timeBudgetSeconds} s budget. Teacher passes are computed, not reused (a fresh cache per scenario); the app reuses a stored one when the teacher already re-transcribed a recording. The timing target is taken from the job with the most audio; below ${TARGETS.adaptAudioMinutes} min it is extrapolated and says so. The app\'s responsiveness during a job is measured separately, in the app (below).`,
   ].filter(Boolean).join('\n');
 
   const notes = runs.flatMap((r) => {
@@ -330,11 +331,28 @@ export async function adaptationSection(ctx: BenchContext): Promise<SectionResul
     werTable(runs),
     '### The adaptation job',
     jobTable(runs),
+    '### Adapting in the app',
+    inApp.md,
     notes.length ? `**Notes.**\n${notes.map((n) => `- ${n}`).join('\n')}` : '',
   ].filter(Boolean).join('\n\n');
   const pairFor = (s: Scenario): Available<WerPair> => {
     const run = runs.find((r) => r.scenario.name === s.name);
     return run ? werPair(run, 'lm') : unavailable('scenario not run');
   };
-  return { title: ADAPT_TITLE, body, targets: targetsOf(pairFor, timing(runs)) };
+  return { title: ADAPT_TITLE, body, targets: [...targetsOf(pairFor, timing(runs)), inApp.target] };
+}
+
+const custom = (ctx: BenchContext): boolean => ctx.opts.adaptStudent !== null || ctx.opts.adaptTeacher !== null;
+
+/** The in-app run on the scenario with the most adapt audio (the room's 10 min), with the shipped models only: the app loads those. */
+async function inAppRun(ctx: BenchContext, runs: readonly ScenarioRun[], customModels: boolean): Promise<Available<InAppAdapt>> {
+  if (customModels) return unavailable('--adapt-student / --adapt-teacher name other models, and the app runs the shipped ones');
+  const parts = runs.flatMap((r) => (r.adapt && r.adapt.rows.length > 0 ? [{ scenario: r.scenario, rows: r.adapt.rows }] : []));
+  if (parts.length === 0) return unavailable('no scenario set has adapt audio');
+  const most = parts.reduce((a, b) => (audioOf(b.rows) > audioOf(a.rows) ? b : a));
+  try {
+    return await adaptInApp(ctx, most.rows, `bench-app-${most.scenario.name.replace(/_/g, '-')}`);
+  } catch (err) {
+    return unavailable(userMessageOf(err).split('\n')[0]);
+  }
 }
