@@ -21,12 +21,12 @@
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import WebSocket from 'ws';
 import type { Browser, Page } from 'playwright-core';
-import { decodeJson, encodeFrame, encodeJson, FRAME_SAMPLES, type WireMessage } from '../../../electron/core/contract/wire.js';
+import { FRAME_SAMPLES } from '../../../electron/core/contract/wire.js';
 import { defaultModel } from '../../../electron/core/transcribe/model-paths.js';
 import { transcribeFile } from '../../../electron/core/transcribe/file.js';
 import { ensureRendererBuilt, freePort, launchChromium, openAndSettleState, processTree, speechFixture, startHost, switchOffHighAccuracyPass, waitFor, type Host } from '../../e2e/harness.js';
+import { WireClient } from '../../e2e/wire-client.js';
 import { cmdline, loopOffset, median, procKb, pssKb, RATE, readPcm16, slope, utterances, WARM_WALL_S, warmSamples, type Span } from '../app-probe.js';
 import { repoPath } from '../paths.js';
 import { mdTable, status } from '../table.js';
@@ -256,36 +256,15 @@ function sample(byRole: Record<string, number[]>): Record<string, number | null>
 }
 
 async function memoryRun(host: Host, page: Page, fixture: Int16Array, browserPids: () => number[], opts: { audioS: number; wallS: number }, ctx: BenchContext): Promise<MemoryResult> {
-  const token = new URL(host.url).hash.replace(/^#token=/, '');
-  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws?token=${encodeURIComponent(token)}`);
-  await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
-  let nextId = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const wire = await WireClient.open(host.url, false);
   let sessionId = '';
   let transcribedS = 0;
-  ws.on('message', (data, isBinary) => {
-    if (isBinary) return;
-    const m: WireMessage = decodeJson((data as Buffer).toString('utf8'));
-    if (m.t === 'res') {
-      const p = pending.get(m.id);
-      pending.delete(m.id);
-      if (m.ok) p?.resolve(m.v);
-      else p?.reject(new Error(`${m.err.code}: ${m.err.message}`));
-    } else if (m.t === 'evt' && m.ch === 'transcript.update') {
-      const u = m.p as { sessionId: string; finals: { end: number }[]; partial: { end: number } | null };
-      if (u.sessionId !== sessionId) return;
-      for (const f of u.finals) transcribedS = Math.max(transcribedS, f.end);
-      if (u.partial) transcribedS = Math.max(transcribedS, u.partial.end);
-    }
+  wire.on('transcript.update', (u) => {
+    if (u.sessionId !== sessionId) return;
+    for (const f of u.finals) transcribedS = Math.max(transcribedS, f.end);
+    if (u.partial) transcribedS = Math.max(transcribedS, u.partial.end);
   });
-  const request = (ch: string, p: unknown): Promise<unknown> =>
-    new Promise((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      ws.send(encodeJson({ t: 'req', id, ch, p }));
-    });
-
-  const meta = (await request('capture.start', { title: 'bench: accelerated long recording', channels: [0] })) as { id: string };
+  const meta = await wire.request('capture.start', { title: 'bench: accelerated long recording', channels: [0] });
   sessionId = meta.id;
   const frames = Math.floor(fixture.length / FRAME_SAMPLES);
   let seq = 0;
@@ -298,9 +277,9 @@ async function memoryRun(host: Host, page: Page, fixture: Int16Array, browserPid
   ctx.log(`[app] memory: up to ${(opts.audioS / 60).toFixed(0)} min of audio or ${(opts.wallS / 60).toFixed(1)} min wall, whichever first`);
   while (seq * 0.02 < opts.audioS && wall() < opts.wallS) {
     const allowed = Math.min(transcribedS + LEAD_S, wall() * MAX_SPEED, opts.audioS);
-    while (seq * 0.02 < allowed && ws.bufferedAmount < 1 << 20) {
+    while (seq * 0.02 < allowed && wire.bufferedAmount < 1 << 20) {
       const k = (seq % frames) * FRAME_SAMPLES;
-      ws.send(encodeFrame({ channel: 0, seq, pcm: fixture.subarray(k, k + FRAME_SAMPLES) }));
+      wire.sendFrame({ channel: 0, seq, pcm: fixture.subarray(k, k + FRAME_SAMPLES) });
       seq++;
     }
     if (wall() >= nextSample) {
@@ -315,13 +294,13 @@ async function memoryRun(host: Host, page: Page, fixture: Int16Array, browserPid
   }
   const sentS = seq * 0.02;
   const wallS = wall();
-  await request('capture.stop', {});
+  await wire.request('capture.stop', {});
   await waitFor(() => transcribedS >= sentS - 2, 'the transcriber to catch up', 60_000, 250).catch(() => undefined);
   samples.push({ wallS: wall(), audioS: sentS, kb: sample(byRole()) });
   const hwm: Record<string, number | null> = {};
   for (const [role, pids] of Object.entries(byRole())) if (!role.startsWith('chromium')) hwm[role] = Math.max(...pids.map((p) => procKb(p, 'VmHWM') ?? 0));
   const pageSegments = await page.getByTestId('live-segment').count().catch(() => -1);
-  ws.close();
+  wire.close();
   const allRoles = [...new Set(samples.flatMap((s) => Object.keys(s.kb)))];
   return { samples, roles: allRoles, audioS: sentS, wallS, transcribedS, hwm, pageSegments };
 }
