@@ -124,6 +124,11 @@ export function warmSamples<T extends { wallS: number; audioS: number }>(samples
   return both.length >= 3 ? both : byAudio;
 }
 
+/** The first sample at or past `audioS` of audio (a run longer than that is judged where it passed it); null when the run ended before. */
+export function sampleAtAudio<T extends { audioS: number }>(samples: readonly T[], audioS: number): T | null {
+  return samples.find((s) => s.audioS >= audioS) ?? null;
+}
+
 /** Least-squares slope of y over x. */
 export function slope(xs: number[], ys: number[]): number {
   const n = xs.length;

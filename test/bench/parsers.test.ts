@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { warmSamples, WARM_WALL_S } from './app-probe.js';
+import { sampleAtAudio, warmSamples, WARM_WALL_S } from './app-probe.js';
 import { parseBatchTotals, parseHypFile } from './pocketsphinx.js';
 import { parseDecoderBench } from './sections/decoder-speed.js';
 import { markdownTables } from './sections/placeholders.js';
@@ -63,4 +63,10 @@ test('memory warm-up waits for both 10 % of the audio and a minute of wall time,
   assert.equal(warmSamples(slow, 39 * 30)[0].audioS, 120, 'in real time the audio rule decides');
   const short = Array.from({ length: 6 }, (_, i) => ({ wallS: i * 5, audioS: i * 100 }));
   assert.equal(warmSamples(short, 500)[0].audioS, 100, 'too short for the wall rule: the audio rule');
+});
+
+test('a memory run longer than 2 hours is judged at the sample where it passed 2 hours of audio, not at its end', () => {
+  const run = [0, 3600, 7100, 7300, 20000].map((audioS, i) => ({ audioS, kb: 80 + i }));
+  assert.equal(sampleAtAudio(run, 7200)?.kb, 83);
+  assert.equal(sampleAtAudio(run.slice(0, 3), 7200), null, 'ended before: the caller extrapolates');
 });

@@ -27,7 +27,7 @@ import { defaultModel } from '../../../electron/core/transcribe/model-paths.js';
 import { transcribeFile } from '../../../electron/core/transcribe/file.js';
 import { ensureRendererBuilt, freePort, launchChromium, openAndSettleState, processTree, speechFixture, startHost, switchOffHighAccuracyPass, waitFor, type Host } from '../../e2e/harness.js';
 import { WireClient } from '../../e2e/wire-client.js';
-import { cmdline, loopOffset, median, procKb, pssKb, RATE, readPcm16, slope, utterances, WARM_WALL_S, warmSamples, type Span } from '../app-probe.js';
+import { cmdline, loopOffset, median, procKb, pssKb, RATE, readPcm16, sampleAtAudio, slope, utterances, WARM_WALL_S, warmSamples, type Span } from '../app-probe.js';
 import { repoPath } from '../paths.js';
 import { mdTable, status } from '../table.js';
 import { TARGETS } from '../targets.js';
@@ -353,7 +353,8 @@ function memoryPart(mem: MemoryResult, targets: TargetCheck[]): string {
     const sl = slope(w.map((s) => s.audioS / 3600), w.map((s) => s.kb[role] as number)); // KiB per audio hour
     const warmKb = w.length ? (w[0].kb[role] as number) : vals[0];
     const end = vals[vals.length - 1];
-    const at2h = hours >= 2 ? end : end + sl * (2 - hours);
+    const at2hSample = sampleAtAudio(series, 2 * 3600);
+    const at2h = at2hSample ? (at2hSample.kb[role] as number) : end + sl * (2 - hours);
     rows.push([role, mib(vals[0]), mib(warmKb), mib(Math.max(...vals)), mib(end), mem.hwm[role] !== undefined ? mib(mem.hwm[role]) : '', Number.isFinite(sl) ? (sl / 1024).toFixed(1) : 'n/a', `${mib(at2h)}${hours >= 2 ? '' : ' (extrapolated)'}`]);
     if (role === 'host (serve)' || role === 'transcriber worker') {
       const met = at2h <= TARGETS.appRssGrowth * warmKb;
