@@ -39,10 +39,8 @@ export function handleProtocol(distDir: string, service: HushService): void {
       const range = parseRange(req.headers.get('range'), wav.size);
       if (range === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...h, 'Content-Range': `bytes */${wav.size}` } });
       const { start, end } = range ?? { start: 0, end: wav.size - 1 };
-      const length = String(end - start + 1);
-      const body = webStream(chunksOf(wav, start, end));
-      if (!range) return new Response(body, { headers: { ...h, 'Content-Length': length } });
-      return new Response(body, { status: 206, headers: { ...h, 'Content-Length': length, 'Content-Range': `bytes ${start}-${end}/${wav.size}` } });
+      const headers = { ...h, 'Content-Length': String(end - start + 1), ...(range ? { 'Content-Range': `bytes ${start}-${end}/${wav.size}` } : {}) };
+      return new Response(webStream(chunksOf(wav, start, end)), { status: range ? 206 : 200, headers });
     }
     const rel = url.pathname === '/' ? '/index.html' : decodeURIComponent(url.pathname);
     const file = path.resolve(dist, `.${rel}`);

@@ -24,12 +24,16 @@ interface Track {
 }
 
 /**
- * Sizes come from the files' lengths, not their headers: a recording still open, or cut off by a
- * crash, has a header that is not yet fixed up.
+ * Null when there is no file to serve. Sizes come from the files' lengths, not their headers: a
+ * recording still open, or cut off by a crash, has a header that is not yet fixed up.
  */
 export function openSessionAudio(files: readonly string[]): SessionAudio | null {
-  if (files.length === 0) return null;
-  const tracks: Track[] = files.map((path) => ({ path, samples: Math.max(0, Math.floor((fs.statSync(path).size - WAV_HEADER_BYTES) / 2)) }));
+  // A file deleted since the caller listed it (the session was just removed) is not served.
+  const tracks: Track[] = files.flatMap((path) => {
+    const st = fs.statSync(path, { throwIfNoEntry: false });
+    return st ? [{ path, samples: Math.max(0, Math.floor((st.size - WAV_HEADER_BYTES) / 2)) }] : [];
+  });
+  if (tracks.length === 0) return null;
   const samples = Math.max(...tracks.map((t) => t.samples));
   const header = wavHeader(SAMPLE_RATE, samples * 2);
   const size = WAV_HEADER_BYTES + samples * 2;

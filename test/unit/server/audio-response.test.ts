@@ -43,6 +43,7 @@ test('one channel is served from its file by the file length, not by a header a 
   assert.ok(audio);
   assert.deepEqual(audio.read(0, audio.size - 1), expected([a]));
   assert.equal(openSessionAudio([]), null);
+  assert.equal(openSessionAudio([path.join(dir, 'deleted.wav')]), null, 'a session deleted meanwhile is a 404, not a crash');
 });
 
 test('a long range streams in chunks, each read only as it is pulled', () => {
