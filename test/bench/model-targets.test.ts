@@ -1,6 +1,6 @@
 /**
- * The model targets of section 1 on made-up results. Not part of `npm run test:unit` (which runs
- * test/unit/): run with `node test/run.mjs bench model-targets`.
+ * The model targets of section 1 on made-up results. Part of `npm run test:unit`;
+ * alone: `node test/run.mjs bench model-targets`.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

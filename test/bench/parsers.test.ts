@@ -1,6 +1,6 @@
 /**
- * The benchmark's parsers and normaliser on real output samples. Not part of `npm run test:unit`
- * (which runs test/unit/): run with `node --import tsx --test test/bench/parsers.test.ts`.
+ * The benchmark's parsers and normaliser on real output samples. Part of `npm run test:unit`; alone:
+ * `node test/run.mjs bench parsers`.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

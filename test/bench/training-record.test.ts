@@ -1,5 +1,5 @@
 /**
- * Reading and rendering models/<model>/training.json. Not part of `npm run test:unit`: run with
+ * Reading and rendering models/<model>/training.json. Part of `npm run test:unit`; alone:
  * `node test/run.mjs bench training-record`.
  */
 import assert from 'node:assert/strict';
