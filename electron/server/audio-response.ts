@@ -5,9 +5,9 @@
  * Both doors use it: the browser-mode server and Electron's app:// protocol.
  */
 import fs from 'node:fs';
+import { TARGET_RATE } from '../core/audio/types.js';
 import { WAV_HEADER_BYTES, wavHeader } from '../core/recording/wav.js';
 
-const SAMPLE_RATE = 16_000;
 /** Bytes per chunk when a range is streamed. */
 export const CHUNK_BYTES = 1 << 20;
 
@@ -35,7 +35,7 @@ export function openSessionAudio(files: readonly string[]): SessionAudio | null 
   });
   if (tracks.length === 0) return null;
   const samples = Math.max(...tracks.map((t) => t.samples));
-  const header = wavHeader(SAMPLE_RATE, samples * 2);
+  const header = wavHeader(TARGET_RATE, samples * 2);
   const size = WAV_HEADER_BYTES + samples * 2;
   return {
     size,

@@ -108,6 +108,30 @@ export const median = (xs: number[]): number => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+/** The q-quantile (0..1) of xs: the sorted value at floor(q·n), NaN for none. */
+export const quantile = (xs: readonly number[], q: number): number => {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+
+/**
+ * Page script: records the page's requestAnimationFrame intervals (ms) in window.__raf. Page
+ * scripts are strings: functions passed to page.evaluate would carry tsx's name helpers into the page.
+ */
+export const RAF_START_SCRIPT = `(() => {
+  const b = (window.__raf = { on: true, d: [] });
+  let prev = 0;
+  const tick = (t) => { if (prev) b.d.push(t - prev); prev = t; if (b.on) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+})()`;
+
+/** Page script: the intervals recorded since the start or the last take, which it clears. */
+export const RAF_TAKE_SCRIPT = `(() => { const d = window.__raf.d; window.__raf.d = []; return d; })()`;
+
+/** Page script: stops recording (no more frames are counted). */
+export const RAF_STOP_SCRIPT = 'window.__raf.on = false';
+
 /** Wall seconds a working process needs to reach its working size (V8's young generation, in-flight buffers). */
 export const WARM_WALL_S = 60;
 

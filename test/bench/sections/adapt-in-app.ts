@@ -15,7 +15,7 @@ import type { ManifestRow } from '../../../electron/core/eval/manifest.js';
 import { concatFloat32 } from '../../../electron/core/float32-concat.js';
 import { ensureRendererBuilt, freePort, launchChromium, openAndSettleState, speechFixture, startHost, waitFor } from '../../e2e/harness.js';
 import { WireClient } from '../../e2e/wire-client.js';
-import { median } from '../app-probe.js';
+import { median, quantile, RAF_START_SCRIPT, RAF_TAKE_SCRIPT } from '../app-probe.js';
 import { available, unavailable, type Available } from '../model-targets.js';
 import { fmtSeconds, mdTable, status } from '../table.js';
 import { TARGETS } from '../targets.js';
@@ -56,20 +56,6 @@ export interface InAppAdapt {
   withEta: number;
 }
 
-const RAF_SCRIPT = `(() => {
-  const b = (window.__raf = { on: true, d: [] });
-  let prev = 0;
-  const tick = (t) => { if (prev) b.d.push(t - prev); prev = t; if (b.on) requestAnimationFrame(tick); };
-  requestAnimationFrame(tick);
-})()`;
-const RAF_TAKE = `(() => { const d = window.__raf.d; window.__raf.d = []; return d; })()`;
-
-const quantile = (xs: readonly number[], q: number): number => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
-
 /** Pure: the figures of one stretch from its frame intervals and request round trips (ms). */
 export function responsiveness(frames: readonly number[], pings: readonly number[], seconds: number): Responsiveness {
   const total = frames.reduce((a, b) => a + b, 0);
@@ -106,12 +92,12 @@ function pinger(wire: WireClient): { stop: () => Promise<number[]> } {
 }
 
 async function sample(page: Page, wire: WireClient, until: () => Promise<boolean>): Promise<Responsiveness> {
-  await page.evaluate(RAF_TAKE);
+  await page.evaluate(RAF_TAKE_SCRIPT);
   const t0 = performance.now();
   const p = pinger(wire);
   while (!(await until())) await new Promise((r) => setTimeout(r, 200));
   const pings = await p.stop();
-  const frames = (await page.evaluate(RAF_TAKE)) as number[];
+  const frames = await page.evaluate<number[]>(RAF_TAKE_SCRIPT);
   return responsiveness(frames, pings, (performance.now() - t0) / 1000);
 }
 
@@ -154,7 +140,7 @@ export async function adaptInApp(ctx: BenchContext, rows: readonly ManifestRow[]
     await box.waitFor();
     await box.check();
     await page.getByTestId('adapt-name').fill(name);
-    await page.evaluate(RAF_SCRIPT);
+    await page.evaluate(RAF_START_SCRIPT);
     ctx.log(`[adapt] in the app: ${IDLE_S} s idle, then adapting on ${(meta.durationS / 60).toFixed(1)} min of imported audio from the Settings pane`);
     const idleEnd = performance.now() + IDLE_S * 1000;
     const idle = await sample(page, w, async () => performance.now() >= idleEnd);
@@ -163,9 +149,9 @@ export async function adaptInApp(ctx: BenchContext, rows: readonly ManifestRow[]
     const progress = (): AdaptProgressEvent[] => w.of('adapt.progress').slice(seen);
     const ended = (): AdaptProgressEvent | undefined => progress().find((p) => ['done', 'failed', 'cancelled'].includes(p.stage));
     const pressed = performance.now();
-    const etaSeen: { atS: number; etaS: number }[] = [];
+    let firstEta: InAppAdapt['firstEta'] = null;
     const offEta = w.on('adapt.progress', (p) => {
-      if (p.etaSeconds !== null && etaSeen.length === 0) etaSeen.push({ atS: (performance.now() - pressed) / 1000, etaS: p.etaSeconds });
+      if (p.etaSeconds !== null && firstEta === null) firstEta = { atS: (performance.now() - pressed) / 1000, etaS: p.etaSeconds };
     });
     await page.getByTestId('adapt-start').click();
     const deadline = pressed + JOB_TIMEOUT_MS;
@@ -180,7 +166,7 @@ export async function adaptInApp(ctx: BenchContext, rows: readonly ManifestRow[]
       during,
       jobWallS: (performance.now() - pressed) / 1000,
       end,
-      firstEta: etaSeen[0] ?? null,
+      firstEta,
       progressEvents: events.length,
       withEta: events.filter((p) => p.etaSeconds !== null).length,
     });
