@@ -24,6 +24,8 @@ export interface BenchOptions {
   appAudioMinutes: number;
   /** App section: wall-clock budget of that run in minutes (default 8). */
   appWallMinutes: number;
+  /** App section: the memory run sends audio at most this many times faster than real time (default 60; 1 = a real meeting's pace). */
+  appSpeed: number;
   /** Adaptation section: the student ONNX (its .safetensors beside it) instead of models/student/student.onnx; for checking the harness. */
   adaptStudent: string | null;
   /** Adaptation section: the teacher ONNX instead of models/teacher/teacher.onnx. */
@@ -47,6 +49,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --sections a,b       sections to run: ${SECTION_NAMES.join(', ')} (default: all; a subset is written to test/bench/out/, not BENCHMARKS.md)
   --app-audio-minutes N  audio of the app's accelerated memory run (default 120)
   --app-wall-minutes N   wall-clock budget of that run (default 8; less audio is extrapolated, and says so)
+  --app-speed N          at most N× real time in that run (default 60; 1 paces it like a live meeting)
   --adapt-student PATH   adaptation section: this student ONNX (.safetensors beside it) instead of models/student/student.onnx
   --adapt-teacher PATH   adaptation section: this teacher ONNX instead of models/teacher/teacher.onnx
   --adapt-sets DIR       adaptation section: scenario sets (default models/training/data/adapt_sets, built by recipe stage 11)
@@ -66,7 +69,7 @@ function positiveInt(name: string, value: string): number {
 }
 
 export function parseOptions(argv: string[]): BenchOptions {
-  const opts: BenchOptions = { sections: null, appAudioMinutes: 120, appWallMinutes: 8, adaptStudent: null, adaptTeacher: null, adaptSets: null, adaptNoLm: false, sets: null, models: [...MODEL_NAMES], quick: false, limit: null, longMinutes: 120, decoderSentences: 300, keepTemp: false, argv };
+  const opts: BenchOptions = { sections: null, appAudioMinutes: 120, appWallMinutes: 8, appSpeed: 60, adaptStudent: null, adaptTeacher: null, adaptSets: null, adaptNoLm: false, sets: null, models: [...MODEL_NAMES], quick: false, limit: null, longMinutes: 120, decoderSentences: 300, keepTemp: false, argv };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].startsWith('--') ? (argv[i].slice(2).split('=', 2) as [string, string | undefined]) : ['', undefined];
     const value = (): string => {
@@ -92,6 +95,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       }
       case 'app-audio-minutes': opts.appAudioMinutes = positiveInt(name, value()); break;
       case 'app-wall-minutes': opts.appWallMinutes = positiveInt(name, value()); break;
+      case 'app-speed': opts.appSpeed = positiveInt(name, value()); break;
       case 'adapt-student': opts.adaptStudent = value(); break;
       case 'adapt-teacher': opts.adaptTeacher = value(); break;
       case 'adapt-sets': opts.adaptSets = value(); break;

@@ -23,6 +23,7 @@ export function renderReport({ opts, machine, loadAtEnd, minutes, sections }: Re
     opts.sections ? `--sections ${opts.sections.join(',')}` : '',
     opts.appAudioMinutes !== 120 ? `--app-audio-minutes ${opts.appAudioMinutes}` : '',
     opts.appWallMinutes !== 8 ? `--app-wall-minutes ${opts.appWallMinutes}` : '',
+    opts.appSpeed !== 60 ? `--app-speed ${opts.appSpeed}` : '',
     opts.adaptStudent ? `--adapt-student ${opts.adaptStudent}` : '',
     opts.adaptTeacher ? `--adapt-teacher ${opts.adaptTeacher}` : '',
     opts.adaptSets ? `--adapt-sets ${opts.adaptSets}` : '',

@@ -73,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
     if (wanted('accuracy')) sections.push(await guarded('1. Accuracy and speed on the dev sets', () => accuracySection(ctx, sets)));
     if (wanted('decoder')) sections.push(await guarded('2. Runtime: features + LM beam search, no acoustic model', () => decoderSpeedSection(ctx)));
     if (wanted('long')) sections.push(await guarded('3. Long audio', () => longAudioSection(ctx)));
-    if (wanted('app')) sections.push(await guarded(APP_TITLE, () => appSection(ctx, { audioMinutes: opts.appAudioMinutes, wallMinutes: opts.appWallMinutes })));
+    if (wanted('app')) sections.push(await guarded(APP_TITLE, () => appSection(ctx, { audioMinutes: opts.appAudioMinutes, wallMinutes: opts.appWallMinutes, speed: opts.appSpeed })));
     if (wanted('adapt')) sections.push(await guarded(ADAPT_TITLE, () => adaptationSection(ctx)));
     if (wanted('placeholders')) sections.push(placeholdersSection());
   } finally {

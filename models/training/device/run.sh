@@ -63,11 +63,15 @@ teacher() {  # name, then stage 05 options
   grep -E "epoch [0-9]+ done|finished|Error|error|refused|h per epoch|parameters|initialised" "$OUT/logs/teacher_$name/stdout.log" | cut -c1-330 | sed "s/^/[$name] /"
 }
 stamp "teachers (${TEACHER_MIN} min each, side by side)"
-teacher sepconv --init models/teacher/warm-start.pt --lr "${SEPCONV_LR:-2e-3}" --time-masks 2 --augment light ${SEPCONV_ARGS:-} &
-A=$!
+A=
+# SKIP_A=1: the whole GPU to the second teacher (the committed lineage has flattened; results/device-2026-11-29/).
+if [ -z "${SKIP_A:-}" ]; then
+  teacher sepconv --init models/teacher/warm-start.pt --lr "${SEPCONV_LR:-2e-3}" --time-masks 2 --augment light ${SEPCONV_ARGS:-} &
+  A=$!
+fi
 teacher "${B_NAME:-wide}" ${B_ARGS:---arch sepconv --d 512 --layers 16 --lr 2.5e-3} --time-masks 2 --augment light &
 B=$!
-wait $A $B
+wait ${A} $B
 stamp "teachers done"
 BEST=$("$PY" models/training/device/pick_teacher.py "$W/exp" "$OUT")
 stamp "distilling from $BEST"

@@ -42,8 +42,6 @@ const LIVE_S = 25;
 const SAMPLE_EVERY_S = 5;
 /** The sender stays at most this much audio ahead of what the transcriber has reported. */
 const LEAD_S = 30;
-/** And never faster than this multiple of real time. */
-const MAX_SPEED = 60;
 
 const log2 = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const mib = (kb: number | null | undefined): string => (kb === null || kb === undefined || !Number.isFinite(kb) ? 'n/a' : `${(kb / 1024).toFixed(0)}`);
@@ -214,6 +212,8 @@ interface MemoryResult {
   transcribedS: number;
   hwm: Record<string, number | null>;
   pageSegments: number;
+  /** The pace's upper bound, × real time. */
+  speed: number;
 }
 
 /** Host processes by role (from their command lines), and Chromium's tree. */
@@ -247,7 +247,7 @@ function sample(byRole: Record<string, number[]>): Record<string, number | null>
   return kb;
 }
 
-async function memoryRun(host: Host, page: Page, fixture: Int16Array, browserPids: () => number[], opts: { audioS: number; wallS: number }, ctx: BenchContext): Promise<MemoryResult> {
+async function memoryRun(host: Host, page: Page, fixture: Int16Array, browserPids: () => number[], opts: { audioS: number; wallS: number; speed: number }, ctx: BenchContext): Promise<MemoryResult> {
   const wire = await WireClient.open(host.url, false);
   let sessionId = '';
   let transcribedS = 0;
@@ -268,7 +268,7 @@ async function memoryRun(host: Host, page: Page, fixture: Int16Array, browserPid
   const byRole = (): Record<string, number[]> => roles(host, browserPids);
   ctx.log(`[app] memory: up to ${(opts.audioS / 60).toFixed(0)} min of audio or ${(opts.wallS / 60).toFixed(1)} min wall, whichever first`);
   while (seq * 0.02 < opts.audioS && wall() < opts.wallS) {
-    const allowed = Math.min(transcribedS + LEAD_S, wall() * MAX_SPEED, opts.audioS);
+    const allowed = Math.min(transcribedS + LEAD_S, wall() * opts.speed, opts.audioS);
     while (seq * 0.02 < allowed && wire.bufferedAmount < 1 << 20) {
       const k = (seq % frames) * FRAME_SAMPLES;
       wire.sendFrame({ channel: 0, seq, pcm: fixture.subarray(k, k + FRAME_SAMPLES) });
@@ -294,7 +294,7 @@ async function memoryRun(host: Host, page: Page, fixture: Int16Array, browserPid
   const pageSegments = await page.getByTestId('live-segment').count().catch(() => -1);
   wire.close();
   const allRoles = [...new Set(samples.flatMap((s) => Object.keys(s.kb)))];
-  return { samples, roles: allRoles, audioS: sentS, wallS, transcribedS, hwm, pageSegments };
+  return { samples, roles: allRoles, audioS: sentS, wallS, transcribedS, hwm, pageSegments, speed: opts.speed };
 }
 
 // ---------- rendering ----------
@@ -355,8 +355,8 @@ function memoryPart(mem: MemoryResult, targets: TargetCheck[]): string {
   }
   const full = hours >= 2;
   return [
-    `**Memory over a long recording at accelerated speed:** ${(mem.audioS / 60).toFixed(1)} min of audio (the fixture looped) recorded in ${(mem.wallS / 60).toFixed(1)} min wall (${(mem.audioS / mem.wallS).toFixed(1)}× real time), transcribed up to ${(mem.transcribedS / 60).toFixed(1)} min${full ? '' : `; **less than 2 hours fitted the time budget, so the 2-hour figures are extrapolated** linearly from the slope after warm-up`}.`,
-    `Frames go through the WebSocket contract exactly as the page sends them (a Node client: \`capture.start\`, 20 ms binary frames, \`capture.stop\`), paced to stay at most ${LEAD_S} s ahead of the transcript the host reports (and ≤ ${MAX_SPEED}× real time). RSS (VmRSS, MiB) sampled every ${SAMPLE_EVERY_S} s; "warm" is the first sample after 10 % of the audio and ${WARM_WALL_S} s of wall time (V8 grows its young generation under load in the first seconds; counting that ramp as growth was a measuring error); the slope is a least-squares fit over the samples after it, per hour of *audio*. Chromium stayed attached on the Record view: like any open page it receives every \`transcript.update\` and stores the finals in IndexedDB, but it shows only its own recording (${mem.pageSegments} live segments, from the latency run), so the DOM of a 2-hour live transcript is **not** in these figures, and neither is the page's own capture (AudioWorklet + WebSocket sends) over 2 hours. Chromium's rows add RSS over its processes of each type (shared pages counted in each), and "chromium total PSS" splits shared pages.`,
+    `**Memory over a long recording ${mem.speed === 1 ? 'at a live meeting\'s pace' : 'at accelerated speed'}:** ${(mem.audioS / 60).toFixed(1)} min of audio (the fixture looped) recorded in ${(mem.wallS / 60).toFixed(1)} min wall (${(mem.audioS / mem.wallS).toFixed(1)}× real time), transcribed up to ${(mem.transcribedS / 60).toFixed(1)} min${full ? '' : `; **less than 2 hours fitted the time budget, so the 2-hour figures are extrapolated** linearly from the slope after warm-up`}.`,
+    `Frames go through the WebSocket contract exactly as the page sends them (a Node client: \`capture.start\`, 20 ms binary frames, \`capture.stop\`), paced to stay at most ${LEAD_S} s ahead of the transcript the host reports (and ≤ ${mem.speed}× real time). RSS (VmRSS, MiB) sampled every ${SAMPLE_EVERY_S} s; "warm" is the first sample after 10 % of the audio and ${WARM_WALL_S} s of wall time (V8 grows its young generation under load in the first seconds; counting that ramp as growth was a measuring error); the slope is a least-squares fit over the samples after it, per hour of *audio*. Chromium stayed attached on the Record view: like any open page it receives every \`transcript.update\` and stores the finals in IndexedDB, but it shows only its own recording (${mem.pageSegments} live segments, from the latency run), so the DOM of a 2-hour live transcript is **not** in these figures, and neither is the page's own capture (AudioWorklet + WebSocket sends) over 2 hours. Chromium's rows add RSS over its processes of each type (shared pages counted in each), and "chromium total PSS" splits shared pages.${mem.speed > 1 ? ' Acceleration is what grows the host here: a run at a live meeting\'s pace (`--app-speed 1`) kept it flat (`test/bench/records/`), so this figure is the pessimistic one.' : ''}`,
     mdTable(['process', 'start', 'warm', 'peak (sampled)', 'end', 'VmHWM', 'slope MiB/h audio', 'at 2 h'], rows, [false, true, true, true, true, true, true, true]),
   ].join('\n\n');
 }
@@ -366,6 +366,8 @@ export interface AppOptions {
   audioMinutes: number;
   /** Wall-clock budget of the memory run (minutes). */
   wallMinutes: number;
+  /** Upper bound on the memory run's pace, × real time (default 60). */
+  speed: number;
 }
 
 export async function appSection(ctx: BenchContext, opts: AppOptions): Promise<SectionResult> {
@@ -396,7 +398,7 @@ export async function appSection(ctx: BenchContext, opts: AppOptions): Promise<S
       : 'The after-stop high-accuracy pass was not available (no teacher), so the finals on the page are the live model\'s.';
     await page.getByTestId('nav-record').click();
     const live = await liveRun(page, dataDir, fixture, clips, fileWords, ctx);
-    const mem = await memoryRun(host, page, fixture, browserPids, { audioS: opts.audioMinutes * 60, wallS: opts.wallMinutes * 60 }, ctx);
+    const mem = await memoryRun(host, page, fixture, browserPids, { audioS: opts.audioMinutes * 60, wallS: opts.wallMinutes * 60, speed: opts.speed }, ctx);
     const targets: TargetCheck[] = [];
     const body = [
       `Browser mode (\`hushscribe serve\`, real UI, Debian Chromium headless with \`--use-file-for-fake-audio-capture\` = the e2e digits WAV: ${fx.words.length} FSDD digits with 0.8 s gaps, ${(fixture.length / RATE).toFixed(2)} s, looped). Default model: **${model}** (${file.model}); transcriber status in the page: "${provider.replace(/\s+/g, ' ').trim()}".`,
