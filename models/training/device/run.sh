@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The GPU run of the recipe, on a lent machine (see ../README.md, "GPU runs"): synthesis on its CPUs,
 # then two teachers side by side on its GPU (stage 05: the committed 40 ms separable-conv teacher
-# continued from models/teacher/warm-start.pt, and a second one from scratch, B_ARGS: a wider
-# separable-conv by default, since the committed one underfits), then the students (stage 09)
+# continued from models/teacher/warm-start.pt, and a second one, B_ARGS: a d512 separable-conv from
+# scratch by default), then the students (stage 09)
 # distilled from whichever teacher has the lower dev WER, all inside one deadline. A student
 # checkpoint packed as .device-carry/student_init.pt (STUDENT_INIT=... pack.sh) warm-starts every row.
 # Results go to $OUT as they are made, so a run cut short still returns its teachers. Exports and
@@ -64,7 +64,8 @@ teacher() {  # name, then stage 05 options
 }
 stamp "teachers (${TEACHER_MIN} min each, side by side)"
 A=
-# SKIP_A=1: the whole GPU to the second teacher (the committed lineage has flattened; results/device-2026-11-29/).
+# SKIP_A=1: the whole GPU to the second teacher (B_ARGS="--init models/teacher/warm-start.pt ..." continues the committed
+# d512 teacher there alone; results/device-2026-11-29/ and teacher-wide-real-2026-11-30/).
 if [ -z "${SKIP_A:-}" ]; then
   teacher sepconv --init models/teacher/warm-start.pt --lr "${SEPCONV_LR:-2e-3}" --time-masks 2 --augment light ${SEPCONV_ARGS:-} &
   A=$!

@@ -10,9 +10,6 @@ set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 FILES=(models/lm/hushscribe-3gram.bin models/teacher/teacher.onnx models/student/student.onnx models/student/student.safetensors
        test/fixtures/models/digits-streaming.onnx test/fixtures/models/digits-whole.onnx test/fixtures/models/digits.pt)
-# SLIM_TEACHER=1 (with run.sh's SKIP_A=1, both calls): the committed teacher's warm-start stays home too, making room for
-# models/teacher/wide-warm-start.pt.
-[ -n "${SLIM_TEACHER:-}" ] && FILES+=(models/teacher/warm-start.pt)
 EXCLUDE=.git/info/exclude
 case "${1:-}" in
   on)
