@@ -68,8 +68,11 @@ function positiveInt(name: string, value: string): number {
   return n;
 }
 
+/** The published run's sizes: the report names any option that differs from these as a partial run. */
+export const DEFAULT_SIZES = { appAudioMinutes: 120, appWallMinutes: 8, appSpeed: 60, longMinutes: 120 } as const;
+
 export function parseOptions(argv: string[]): BenchOptions {
-  const opts: BenchOptions = { sections: null, appAudioMinutes: 120, appWallMinutes: 8, appSpeed: 60, adaptStudent: null, adaptTeacher: null, adaptSets: null, adaptNoLm: false, sets: null, models: [...MODEL_NAMES], quick: false, limit: null, longMinutes: 120, decoderSentences: 300, keepTemp: false, argv };
+  const opts: BenchOptions = { sections: null, ...DEFAULT_SIZES, adaptStudent: null, adaptTeacher: null, adaptSets: null, adaptNoLm: false, sets: null, models: [...MODEL_NAMES], quick: false, limit: null, decoderSentences: 300, keepTemp: false, argv };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].startsWith('--') ? (argv[i].slice(2).split('=', 2) as [string, string | undefined]) : ['', undefined];
     const value = (): string => {

@@ -1,6 +1,6 @@
 /** Puts the sections together into BENCHMARKS.md. */
 import { machineSection, type MachineInfo } from './machine.js';
-import type { BenchOptions } from './options.js';
+import { DEFAULT_SIZES, type BenchOptions } from './options.js';
 import type { SectionResult } from './sections/types.js';
 import { mdTable, status } from './table.js';
 
@@ -19,11 +19,11 @@ export function renderReport({ opts, machine, loadAtEnd, minutes, sections }: Re
     opts.sets ? `--sets ${opts.sets.join(',')}` : '',
     opts.argv.includes('--models') || opts.argv.some((a) => a.startsWith('--models=')) ? `--models ${opts.models.join(',')}` : '',
     opts.quick ? '--quick (no long audio)' : '',
-    opts.longMinutes !== 120 ? `--long-minutes ${opts.longMinutes}` : '',
+    opts.longMinutes !== DEFAULT_SIZES.longMinutes ? `--long-minutes ${opts.longMinutes}` : '',
     opts.sections ? `--sections ${opts.sections.join(',')}` : '',
-    opts.appAudioMinutes !== 120 ? `--app-audio-minutes ${opts.appAudioMinutes}` : '',
-    opts.appWallMinutes !== 8 ? `--app-wall-minutes ${opts.appWallMinutes}` : '',
-    opts.appSpeed !== 60 ? `--app-speed ${opts.appSpeed}` : '',
+    opts.appAudioMinutes !== DEFAULT_SIZES.appAudioMinutes ? `--app-audio-minutes ${opts.appAudioMinutes}` : '',
+    opts.appWallMinutes !== DEFAULT_SIZES.appWallMinutes ? `--app-wall-minutes ${opts.appWallMinutes}` : '',
+    opts.appSpeed !== DEFAULT_SIZES.appSpeed ? `--app-speed ${opts.appSpeed}` : '',
     opts.adaptStudent ? `--adapt-student ${opts.adaptStudent}` : '',
     opts.adaptTeacher ? `--adapt-teacher ${opts.adaptTeacher}` : '',
     opts.adaptSets ? `--adapt-sets ${opts.adaptSets}` : '',

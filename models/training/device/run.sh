@@ -72,7 +72,7 @@ if [ -z "${SKIP_A:-}" ]; then
 fi
 teacher "${B_NAME:-wide}" ${B_ARGS:---arch sepconv --d 512 --layers 16 --lr 2.5e-3} --time-masks 2 --augment light &
 B=$!
-wait ${A} $B
+wait $A $B
 stamp "teachers done"
 BEST=$("$PY" models/training/device/pick_teacher.py "$W/exp" "$OUT")
 stamp "distilling from $BEST"
