@@ -146,3 +146,29 @@ def save_safetensors(state_dict, path, metadata=None):
         fh.write(raw)
         for b in blobs:
             fh.write(b)
+
+
+def load_safetensors(path):
+    """(state_dict of fp32 tensors, metadata) from a file save_safetensors wrote; refuses, naming the
+    file, one that is cut short or holds a dtype the writer never uses."""
+    import struct
+
+    import numpy as np
+
+    raw = open(path, "rb").read()
+    if len(raw) < 8:
+        raise ValueError(f"{path}: not a safetensors file (under 8 bytes)")
+    (size,) = struct.unpack("<Q", raw[:8])
+    try:
+        header = json.loads(raw[8:8 + size])
+    except ValueError as exc:
+        raise ValueError(f"{path}: unreadable safetensors header ({exc})")
+    metadata = header.pop("__metadata__", {})
+    base, tensors = 8 + size, {}
+    for name, spec in header.items():
+        start, end = spec["data_offsets"]
+        if spec["dtype"] != "F32" or base + end > len(raw):
+            raise ValueError(f"{path}: tensor {name} is {spec['dtype']} at bytes {start}-{end} of a {len(raw) - base}-byte body")
+        arr = np.frombuffer(raw[base + start:base + end], dtype="<f4").reshape(spec["shape"])
+        tensors[name] = torch.from_numpy(arr.copy())
+    return tensors, metadata
