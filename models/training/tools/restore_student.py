@@ -13,12 +13,11 @@ import json
 import sys
 from pathlib import Path
 
-import torch
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from hush import stage  # noqa: E402
+from hush import stage, training_record  # noqa: E402
 from hush.models import HighwayStudent  # noqa: E402
 from hush.onnx_export import load_safetensors  # noqa: E402
+from hush.trainer import save_checkpoint, write_json  # noqa: E402
 
 
 def main():
@@ -45,22 +44,22 @@ def main():
         raise stage.Refusal(str(exc))
     config = json.loads(meta.get("config", "null")) or record["config"]
     model = HighwayStudent(**config)
-    missing = set(model.state_dict()) ^ set(state)
-    if missing:
-        raise stage.Refusal(f"{weights}: tensors {sorted(missing)[:4]} do not match a {model.kind} {config}")
+    mismatched = set(model.state_dict()) ^ set(state)
+    if mismatched:
+        raise stage.Refusal(f"{weights}: tensors {sorted(mismatched)[:4]} do not match a {model.kind} {config}")
     model.load_state_dict(state)
     exp.mkdir(parents=True, exist_ok=True)
-    torch.save({"model": model.state_dict(), "config": model.config, "row": row, "restored_from": str(weights),
-                "model_version": meta.get("model_version")}, ckpt)
+    save_checkpoint(ckpt, model=model.state_dict(), config=model.config, row=row, restored_from=str(weights),
+                    model_version=meta.get("model_version"))
     # The chain's last run becomes this folder's own history; the runs before it its lineage.
-    runs = record.get("runs") or [{k: record[k] for k in ("exp", "steps", "hours_seen", "wall_minutes")}]
+    runs = training_record.runs(record)
     last = runs[-1]
-    history.write_text(json.dumps({
+    write_json(history, {
         "restored_from": str(record_path), "sources_hours": record.get("sources_hours", {}), "hardware": record.get("hardware", ""),
         "earlier_runs": runs[:-1],
         "history": [{"step": last["steps"], "hours_seen": last["hours_seen"], "minutes": last["wall_minutes"],
                      "dev_greedy_wer": {row: record.get("dev_greedy_wer_pytorch", {})}}],
-    }, indent=2))
+    })
     log.info("restored %s (%s) into %s with a lineage of %d runs", weights, meta.get("model_version"), ckpt, len(runs))
 
 
