@@ -1,4 +1,5 @@
 """Two checkpoints of one architecture average into a loadable teacher checkpoint; mismatches are refused (tools/average_checkpoints.py)."""
+import os
 import subprocess
 import sys
 import tempfile
@@ -18,7 +19,9 @@ def save(model, path, half=False):
 
 
 def average(*args):
-    return subprocess.run([sys.executable, str(TOOL), *map(str, args)], capture_output=True, text=True)
+    logs = tempfile.mkdtemp()
+    return subprocess.run([sys.executable, str(TOOL), *map(str, args)], capture_output=True, text=True,
+                          env={**os.environ, "HUSH_LOGS": logs})
 
 
 class AverageCheckpointsTest(unittest.TestCase):
@@ -61,6 +64,16 @@ class AverageCheckpointsTest(unittest.TestCase):
         self.assertNotEqual(done.returncode, 0)
         self.assertIn("a.pt: no such checkpoint", done.stderr)
         self.assertEqual(len(done.stderr.strip().splitlines()), 1)
+
+    def test_a_file_that_is_not_a_checkpoint_is_named(self):
+        with tempfile.TemporaryDirectory() as d:
+            d = Path(d)
+            save(SepConvCtc(d=16, layers=2, kernel=3, stride=2), d / "a.pt")
+            (d / "junk.pt").write_bytes(b"not a checkpoint")
+            done = average(d / "a.pt", d / "junk.pt", "--out", d / "avg.pt")
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn("junk.pt: not a recipe checkpoint", done.stderr)
+        self.assertNotIn("Traceback", done.stderr)
 
 
 if __name__ == "__main__":
