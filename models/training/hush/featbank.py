@@ -45,9 +45,12 @@ class FeatBank:
 
     @classmethod
     def load(cls, data_dir, list_names, copies):
+        """`copies`: how many cached copies of every list to load (0 … copies-1), or a function from a
+        list's name to the copy numbers to load for it. Copies stage 04 has not made are left out."""
+        copies_of = copies if callable(copies) else (lambda _name: range(copies))
         parts = []
         for name in list_names:
-            for c in range(copies):
+            for c in copies_of(name):
                 path = feats_path(data_dir, name, c)
                 if path.exists():
                     parts.append(torch.load(path))

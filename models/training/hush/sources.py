@@ -64,10 +64,13 @@ def epoch_batches(source, seconds, epoch, seed):
     return length_batches(source.lengths, int(16000 * seconds), random.Random(seed * 1000 + epoch))
 
 
-def training_source(mode, names, copies, real_repeats, device, seed, jobs, log, augment="full"):
+def training_source(mode, names, copies, real_repeats, device, seed, jobs, log, augment="full", synth_copies=None):
     """`mode`: cached | online | auto (cached on CPU when stage 04's cache exists). Real lists are
     repeated `real_repeats` times per epoch so synthetic hours do not drown real speech. The source's
-    `sources_hours` gives each list's own hours (one clean copy)."""
+    `sources_hours` gives each list's own hours (one clean copy). `synth_copies` (cached mode) names the
+    cached copies of the synthetic lists to load, e.g. [1] for the augmented copy alone, so synthetic
+    speech can be a fifth of an epoch whose real speech comes in eight copies; None loads the same
+    copies as the real lists."""
     data = stage.DATA
     if mode == "auto":
         mode = "cached" if device.type == "cpu" and feats_path(data, names[0], 0).exists() else "online"
@@ -79,13 +82,18 @@ def training_source(mode, names, copies, real_repeats, device, seed, jobs, log, 
         order = []
         for name in present:
             order += [name] * (1 if name.startswith("synth") else real_repeats)
-        bank = FeatBank.load(data, order, copies)
+        def copies_of(name):
+            return synth_copies if synth_copies is not None and name.startswith("synth") else range(copies)
+        bank = FeatBank.load(data, order, copies_of)
         if bank is None:
             raise stage.Refusal(f"no cached features for {names} in {data / 'feats'}; run stage 04 first")
         log.info("cached features: %d utterances, parts %s, %.2f h per epoch", len(bank), bank.parts, bank.hours())
         if len(bank.copies) < copies:
             log.warning("--copies %d asked, stage 04 cached copies %s: training on those (run stage 04 --copies %d for more)", copies, bank.copies, copies)
-        clean = {name: frames / 100 / 3600 for (name, copy), frames in zip(bank.parts, bank.part_frames) if copy == 0}
+        # One copy's hours per list: the clean copy, or the lowest copy loaded where the clean one is not.
+        clean = {}
+        for (name, copy), frames in sorted(zip(bank.parts, bank.part_frames), key=lambda p: -p[0][1]):
+            clean[name] = frames / 100 / 3600
         return CachedSource(bank, device, clean)
     banks = load_lists(names, jobs, log)
     if not banks:

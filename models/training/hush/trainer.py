@@ -206,6 +206,8 @@ def training_arguments(parser, train, budget_min, max_epochs, lr, exp, seed):
     parser.add_argument("--features", choices=["auto", "cached", "online"], default="auto",
                         help="cached: stage 04's clean + augmented feature copies (the CPU default); online: augment every batch afresh (GPU)")
     parser.add_argument("--copies", type=int, default=3, help="cached copies per list to train on (copy 0 is clean)")
+    parser.add_argument("--synth-copies", type=int, nargs="+", default=None,
+                        help="cached copies of the synthetic lists to train on (default: the same as --copies); e.g. 1 for the augmented copy alone")
     parser.add_argument("--augment", choices=["full", "light"], default="full", help="online augmentation strength (hush/batch_augment.py)")
     parser.add_argument("--lr", type=float, default=lr)
     parser.add_argument("--exp", default=exp)

@@ -56,7 +56,7 @@ def main():
     exp = Path(args.exp)
     exp.mkdir(parents=True, exist_ok=True)
     dev_banks = load_lists(args.dev, args.jobs, log)
-    source = training_source(args.features, args.train, args.copies, args.real_repeats, device, args.seed, args.jobs, log, args.augment)
+    source = training_source(args.features, args.train, args.copies, args.real_repeats, device, args.seed, args.jobs, log, args.augment, args.synth_copies)
     for b in dev_banks.values():
         b.to(device)
     featurize = Featurizer(device)
@@ -128,7 +128,7 @@ def main():
         state["elapsed"] = time.time() - t_start
         save_checkpoint(ckpt, model=model.state_dict(), opt=opt.state_dict(), state=state, config=config)
         last_save = time.time()
-    write_json(exp / "history.json", {"init": args.init, "earlier_runs": (init or {}).get("runs", []), "sources_hours": source.sources_hours, "parameters": count_parameters(model), "device": str(device), "hardware": hardware(device), "features": args.features, "augment": args.augment, "copies": args.copies,
+    write_json(exp / "history.json", {"init": args.init, "earlier_runs": (init or {}).get("runs", []), "sources_hours": source.sources_hours, "parameters": count_parameters(model), "device": str(device), "hardware": hardware(device), "features": args.features, "augment": args.augment, "copies": args.copies, "synth_copies": args.synth_copies,
                                       "real_repeats": args.real_repeats, "batch_seconds": batch_seconds, "lr": args.lr, "budget_min": args.budget_min,
                                       "history": state["history"], "best_pooled_dev_wer": state["best"]})
     log.info("teacher training finished after %d epochs, %d steps", state["epoch"], state["step"])

@@ -110,7 +110,7 @@ def main():
             raise stage.Refusal(f"teacher checkpoint {args.teacher} is missing; run stage 05 first (or train row a alone)")
         teacher = load_teacher(args.teacher)[0].to(device)
     dev_banks = load_lists(args.dev, args.jobs, log)
-    source = training_source(args.features, args.train, args.copies, args.real_repeats, device, args.seed, args.jobs, log, args.augment)
+    source = training_source(args.features, args.train, args.copies, args.real_repeats, device, args.seed, args.jobs, log, args.augment, args.synth_copies)
     cached_targets = None
     if teacher is not None and isinstance(source, CachedSource):
         try:
@@ -224,7 +224,7 @@ def main():
         torch.save({"model": model.state_dict(), "config": model.config, "row": row, "losses": ROWS[row]}, exp / f"row_{row}.pt")
     write_json(exp / "history.json", {"sources_hours": source.sources_hours, "rows": ROWS, "parameters": {r: count_parameters(m) for r, m in students.items()},
                                       "device": str(device), "hardware": hardware(device), "features": args.features,
-                                      "copies": len(source.bank.copies) if isinstance(source, CachedSource) else args.copies,
+                                      "copies": len(source.bank.copies) if isinstance(source, CachedSource) else args.copies, "synth_copies": args.synth_copies,
                                       "real_repeats": args.real_repeats, "batch_seconds": batch_seconds, "lr": args.lr, "budget_min": args.budget_min, "tau": args.tau, "kd_shift": args.kd_shift, "init": args.init,
                                       "earlier_runs": training_record.lineage(args.init, list(students)[0]), "history": state["history"]})
     log.info("student training finished: %d epochs, %d steps, %.1f h of audio seen", state["epoch"], state["step"], state["hours_seen"])

@@ -1,8 +1,14 @@
+import logging
+import tempfile
 import unittest
+from pathlib import Path
+from unittest import mock
 
 import torch
 
-from hush.featbank import FeatBank, copy_seed
+from hush import stage
+from hush.featbank import FeatBank, copy_seed, feats_path
+from hush.sources import training_source
 from hush.targets import TargetBank, compress, expand
 
 
@@ -31,6 +37,23 @@ class CachedFeaturesComeBackRowForRow(unittest.TestCase):
         self.assertEqual(copy_seed("train_real", 1), copy_seed("train_real", 1))
         self.assertNotEqual(copy_seed("train_real", 1), copy_seed("train_real", 2))
         self.assertNotEqual(copy_seed("train_real", 1), copy_seed("synth_train", 1))
+
+
+class SyntheticSpeechTakesOnlyTheCopiesAskedFor(unittest.TestCase):
+    def test_synth_copies_load_the_augmented_synthetic_copy_beside_every_real_copy(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            data = Path(tmp)
+            for name, frames in (("train_real", [300, 500]), ("synth_train", [900])):
+                for copy in (0, 1, 2):
+                    path = feats_path(data, name, copy)
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    torch.save(part(name, copy, frames, [copy] * len(frames)), path)
+            with mock.patch.object(stage, "DATA", data):
+                source = training_source("cached", ["train_real", "synth_train"], 3, 1, torch.device("cpu"), 0, 1,
+                                         logging.getLogger("test"), synth_copies=[1])
+        self.assertEqual(source.bank.parts, [("train_real", 0), ("train_real", 1), ("train_real", 2), ("synth_train", 1)])
+        self.assertAlmostEqual(source.sources_hours["synth_train"], 9 / 3600)
+        self.assertAlmostEqual(source.sources_hours["train_real"], 8 / 3600)
 
 
 class TopKTargetsKeepTheTeachersDistribution(unittest.TestCase):
