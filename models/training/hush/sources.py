@@ -92,9 +92,11 @@ def training_source(mode, names, copies, real_repeats, device, seed, jobs, log, 
             log.warning("--copies %d asked, stage 04 cached copies %s: training on those (run stage 04 --copies %d for more)", copies, bank.copies, copies)
         # One copy's hours per list: the clean copy, or the lowest copy loaded where the clean one is not.
         clean = {}
-        for (name, copy), frames in sorted(zip(bank.parts, bank.part_frames), key=lambda p: -p[0][1]):
-            clean[name] = frames / 100 / 3600
+        for (name, _copy), frames in sorted(zip(bank.parts, bank.part_frames), key=lambda part: part[0][1]):
+            clean.setdefault(name, frames / 100 / 3600)
         return CachedSource(bank, device, clean)
+    if synth_copies is not None:
+        raise stage.Refusal("--synth-copies picks stage 04's cached copies; online features augment every batch afresh, so drop it or use --features cached")
     banks = load_lists(names, jobs, log)
     if not banks:
         raise stage.Refusal(f"none of the lists {names} is in {data / 'lists'}; run stages 00 and 01 first")
